@@ -12,7 +12,9 @@ import dev.gatehouse.config.ratelimit.RateLimitService;
 import java.util.Arrays;
 import java.util.Optional;
 
-/** The {@code getambassador.io/v3alpha1} kinds that Gatehouse reads, and the record of each spec. */
+/**
+ * The {@code getambassador.io/v3alpha1} kinds that Gatehouse reads, and the record of each spec.
+ */
 public enum Kind {
   MAPPING("Mapping", Mapping.class),
   HOST("Host", Host.class),

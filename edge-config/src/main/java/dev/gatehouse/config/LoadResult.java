@@ -53,16 +53,21 @@ public record LoadResult(
    */
   public String summary() {
     StringBuilder out = new StringBuilder();
-    out.append("loaded ").append(resources.size()).append(resources.size() == 1 ? " resource" : " resources");
+    out.append("loaded ")
+        .append(resources.size())
+        .append(resources.size() == 1 ? " resource" : " resources");
     Map<String, Long> loadedByKind =
         resources.stream()
-            .collect(Collectors.groupingBy(r -> r.kind().yamlName(), TreeMap::new, Collectors.counting()));
+            .collect(
+                Collectors.groupingBy(
+                    r -> r.kind().yamlName(), TreeMap::new, Collectors.counting()));
     if (!loadedByKind.isEmpty()) {
       out.append(" (").append(counts(loadedByKind)).append(')');
     }
     out.append("; rejected ").append(rejected.size());
     Map<String, Long> rejectedByKind =
-        rejected.stream().collect(Collectors.groupingBy(Rejected::kind, TreeMap::new, Collectors.counting()));
+        rejected.stream()
+            .collect(Collectors.groupingBy(Rejected::kind, TreeMap::new, Collectors.counting()));
     if (!rejectedByKind.isEmpty()) {
       out.append(" (").append(counts(rejectedByKind)).append(')');
     }
@@ -77,6 +82,8 @@ public record LoadResult(
   }
 
   private static String counts(Map<String, Long> byKind) {
-    return byKind.entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).collect(Collectors.joining(", "));
+    return byKind.entrySet().stream()
+        .map(e -> e.getValue() + " " + e.getKey())
+        .collect(Collectors.joining(", "));
   }
 }

@@ -34,12 +34,17 @@ public record Resource<S extends Record>(
     Objects.requireNonNull(spec, "spec");
     if (!kind.specType().isInstance(spec)) {
       throw new IllegalArgumentException(
-          "spec: " + spec.getClass().getSimpleName() + " (expected: " + kind.specType().getSimpleName() + ")");
+          "spec: "
+              + spec.getClass().getSimpleName()
+              + " (expected: "
+              + kind.specType().getSimpleName()
+              + ")");
     }
     labels = Map.copyOf(labels);
     lines = Map.copyOf(lines);
     annotations = Map.copyOf(annotations);
-    ambassadorIds = ambassadorIds.isEmpty() ? List.of(DEFAULT_AMBASSADOR_ID) : List.copyOf(ambassadorIds);
+    ambassadorIds =
+        ambassadorIds.isEmpty() ? List.of(DEFAULT_AMBASSADOR_ID) : List.copyOf(ambassadorIds);
   }
 
   /** {@code Kind namespace/name}, the way errors and the diag page name a resource. */

@@ -75,7 +75,8 @@ public final class ResourceLoader {
       return this;
     }
     if (!Files.isDirectory(path)) {
-      problems.add(ConfigError.error(Source.of(path.toString()), null, "no such file or directory"));
+      problems.add(
+          ConfigError.error(Source.of(path.toString()), null, "no such file or directory"));
       rejected.add(new LoadResult.Rejected("file", path.toString(), Source.of(path.toString())));
       return this;
     }
@@ -88,7 +89,8 @@ public final class ResourceLoader {
               .sorted()
               .toList();
     } catch (IOException | UncheckedIOException e) {
-      problems.add(ConfigError.error(Source.of(path.toString()), null, "cannot list: " + e.getMessage()));
+      problems.add(
+          ConfigError.error(Source.of(path.toString()), null, "cannot list: " + e.getMessage()));
       return this;
     }
     for (Path file : files) {
@@ -129,13 +131,18 @@ public final class ResourceLoader {
       }
     } catch (MarkedYamlEngineException e) {
       int line = e.getProblemMark().map(m -> m.getLine() + 1).orElse(0);
-      String column = e.getProblemMark().map(m -> " (column " + (m.getColumn() + 1) + ")").orElse("");
+      String column =
+          e.getProblemMark().map(m -> " (column " + (m.getColumn() + 1) + ")").orElse("");
       problems.add(
           ConfigError.error(
-              new Source(origin, line), null, "not valid YAML" + column + ": " + firstLine(e.getProblem())));
+              new Source(origin, line),
+              null,
+              "not valid YAML" + column + ": " + firstLine(e.getProblem())));
       rejected.add(new LoadResult.Rejected("file", origin, new Source(origin, line)));
     } catch (YamlEngineException e) {
-      problems.add(ConfigError.error(Source.of(origin), null, "not valid YAML: " + firstLine(e.getMessage())));
+      problems.add(
+          ConfigError.error(
+              Source.of(origin), null, "not valid YAML: " + firstLine(e.getMessage())));
       rejected.add(new LoadResult.Rejected("file", origin, Source.of(origin)));
     }
     return this;
@@ -143,17 +150,29 @@ public final class ResourceLoader {
 
   /** The validated result of everything added so far. */
   public LoadResult result() {
-    LoadResult loaded = new LoadResult(resources, rejected, problems, ignored);
-    return CrossValidator.validate(loaded);
+    LoadResult validated =
+        CrossValidator.validate(new LoadResult(resources, rejected, problems, ignored));
+    List<ConfigError> ordered = new ArrayList<>(validated.problems());
+    ordered.sort(
+        java.util.Comparator.comparing((ConfigError e) -> e.source().origin())
+            .thenComparingInt(e -> e.source().line()));
+    return new LoadResult(
+        validated.resources(), validated.rejected(), ordered, validated.ignored());
   }
 
   private void addDocument(Node document, String origin) {
-    if (document == null || (document instanceof ScalarNode scalar && scalar.getValue().isEmpty())) {
+    if (document == null
+        || (document instanceof ScalarNode scalar && scalar.getValue().isEmpty())) {
       return;
     }
     Source at = new Source(origin, BindContext.lineOf(document));
     if (!(document instanceof MappingNode object)) {
-      reject(at, "document", null, Binder.describe(document) + " (expected: an object with apiVersion, kind, metadata and spec)");
+      reject(
+          at,
+          "document",
+          null,
+          Binder.describe(document)
+              + " (expected: an object with apiVersion, kind, metadata and spec)");
       return;
     }
     Map<String, Node> fields = new LinkedHashMap<>();
@@ -165,7 +184,11 @@ public final class ResourceLoader {
     String apiVersion = scalar(fields.get("apiVersion"));
     String kindName = scalar(fields.get("kind"));
     if (apiVersion == null || kindName == null) {
-      reject(at, "document", null, (apiVersion == null ? "apiVersion" : "kind") + ": required field is missing");
+      reject(
+          at,
+          "document",
+          null,
+          (apiVersion == null ? "apiVersion" : "kind") + ": required field is missing");
       return;
     }
     if (!apiVersion.startsWith(API_GROUP)) {
@@ -180,20 +203,37 @@ public final class ResourceLoader {
     String label = kindName + " " + meta.namespace + "/" + meta.name;
     if (kind.isEmpty()) {
       if (Kind.NOT_SERVED.contains(kindName)) {
-        problems.add(ConfigError.warning(at, label, "kind " + kindName + " is not served by Gatehouse yet; ignored"));
+        problems.add(
+            ConfigError.warning(
+                at, label, "kind " + kindName + " is not served by Gatehouse yet; ignored"));
         ignored++;
       } else {
-        reject(lineOf(at, fields.get("kind")), kindName, label,
-            "kind: " + Binder.quote(kindName) + " (expected: one of " + String.join(", ", kindNames()) + ")");
+        reject(
+            lineOf(at, fields.get("kind")),
+            kindName,
+            label,
+            "kind: "
+                + Binder.quote(kindName)
+                + " (expected: one of "
+                + String.join(", ", kindNames())
+                + ")");
       }
       return;
     }
     if (!apiVersion.equals(API_VERSION)) {
       if (apiVersion.equals("getambassador.io/v2") || apiVersion.equals("getambassador.io/v1")) {
-        problems.add(ConfigError.warning(lineOf(at, fields.get("apiVersion")), label,
-            "apiVersion: " + Binder.quote(apiVersion) + " is read as getambassador.io/v3alpha1"));
+        problems.add(
+            ConfigError.warning(
+                lineOf(at, fields.get("apiVersion")),
+                label,
+                "apiVersion: "
+                    + Binder.quote(apiVersion)
+                    + " is read as getambassador.io/v3alpha1"));
       } else {
-        reject(lineOf(at, fields.get("apiVersion")), kindName, label,
+        reject(
+            lineOf(at, fields.get("apiVersion")),
+            kindName,
+            label,
             "apiVersion: " + Binder.quote(apiVersion) + " (expected: " + API_VERSION + ")");
         return;
       }
@@ -201,7 +241,9 @@ public final class ResourceLoader {
     int errorsBefore = errorCount();
     for (String field : fields.keySet()) {
       if (!List.of("apiVersion", "kind", "metadata", "spec", "status").contains(field)) {
-        problems.add(ConfigError.error(lineOf(at, keyNode(object, field)), label, field + ": unknown field"));
+        problems.add(
+            ConfigError.error(
+                lineOf(at, keyNode(object, field)), label, field + ": unknown field"));
       }
     }
     BindContext context = new BindContext(origin, label, problems);
@@ -215,7 +257,8 @@ public final class ResourceLoader {
       Node idNode = null;
       List<NodeTuple> rest = new ArrayList<>();
       for (NodeTuple tuple : specMap.getValue()) {
-        if (tuple.getKeyNode() instanceof ScalarNode key && key.getValue().equals("ambassador_id")) {
+        if (tuple.getKeyNode() instanceof ScalarNode key
+            && key.getValue().equals("ambassador_id")) {
           idNode = tuple.getValueNode();
         } else {
           rest.add(tuple);
@@ -224,13 +267,20 @@ public final class ResourceLoader {
       ids = ambassadorIds(idNode, context);
       MappingNode withoutId =
           new MappingNode(
-              specMap.getTag(), true, rest, specMap.getFlowStyle(), specMap.getStartMark(), specMap.getEndMark());
+              specMap.getTag(),
+              true,
+              rest,
+              specMap.getFlowStyle(),
+              specMap.getStartMark(),
+              specMap.getEndMark());
       spec = context.at("spec", () -> Binder.bindRecord(withoutId, kind.get().specType(), context));
     } else if (specNode != null) {
-      context.at("spec", () -> {
-        context.error(specNode, Binder.describe(specNode) + " (expected: a map)");
-        return null;
-      });
+      context.at(
+          "spec",
+          () -> {
+            context.error(specNode, Binder.describe(specNode) + " (expected: a map)");
+            return null;
+          });
     }
     if (spec == null || errorCount() > errorsBefore) {
       rejected.add(new LoadResult.Rejected(kindName, label, at));
@@ -238,7 +288,16 @@ public final class ResourceLoader {
     }
     Resource<?> resource =
         new Resource<>(
-            kind.get(), apiVersion, meta.name, meta.namespace, meta.labels, meta.annotations, ids, at, context.lines(), (Record) spec);
+            kind.get(),
+            apiVersion,
+            meta.name,
+            meta.namespace,
+            meta.labels,
+            meta.annotations,
+            ids,
+            at,
+            context.lines(),
+            (Record) spec);
     if (!resource.servedBy(ambassadorId)) {
       ignored++;
       return;
@@ -251,11 +310,19 @@ public final class ResourceLoader {
     resources.add(resource);
   }
 
-  private record MetadataNode(String name, String namespace, Map<String, String> labels, Map<String, String> annotations) {}
+  private record MetadataNode(
+      String name, String namespace, Map<String, String> labels, Map<String, String> annotations) {}
 
   private MetadataNode metadata(Node node, Source at, String kindName) {
     if (!(node instanceof MappingNode map)) {
-      reject(lineOf(at, node), kindName, kindName, "metadata: " + (node == null ? "required field is missing" : Binder.describe(node) + " (expected: a map)"));
+      reject(
+          lineOf(at, node),
+          kindName,
+          kindName,
+          "metadata: "
+              + (node == null
+                  ? "required field is missing"
+                  : Binder.describe(node) + " (expected: a map)"));
       return null;
     }
     String name = null;
@@ -284,8 +351,13 @@ public final class ResourceLoader {
       return null;
     }
     if (name.length() > 253 || !DNS_SUBDOMAIN.matcher(name).matches()) {
-      reject(lineOf(at, nameNode), kindName, kindName + " " + namespace + "/" + name,
-          "metadata.name: " + Binder.quote(name) + " (expected: a DNS subdomain name: lower-case letters, digits, '-' and '.')");
+      reject(
+          lineOf(at, nameNode),
+          kindName,
+          kindName + " " + namespace + "/" + name,
+          "metadata.name: "
+              + Binder.quote(name)
+              + " (expected: a DNS subdomain name: lower-case letters, digits, '-' and '.')");
       return null;
     }
     return new MetadataNode(name, namespace, labels, annotations);
@@ -295,17 +367,19 @@ public final class ResourceLoader {
     if (node == null) {
       return List.of();
     }
-    return context.at("spec.ambassador_id", () -> {
-      Object value = Binder.toPlain(node);
-      if (value instanceof String single) {
-        return List.of(single);
-      }
-      if (value instanceof List<?> list && list.stream().allMatch(String.class::isInstance)) {
-        return list.stream().map(String.class::cast).toList();
-      }
-      context.error(node, Binder.describe(node) + " (expected: a string or a list of strings)");
-      return List.of();
-    });
+    return context.at(
+        "spec.ambassador_id",
+        () -> {
+          Object value = Binder.toPlain(node);
+          if (value instanceof String single) {
+            return List.of(single);
+          }
+          if (value instanceof List<?> list && list.stream().allMatch(String.class::isInstance)) {
+            return list.stream().map(String.class::cast).toList();
+          }
+          context.error(node, Binder.describe(node) + " (expected: a string or a list of strings)");
+          return List.of();
+        });
   }
 
   private void reject(Source at, String kind, String label, String message) {
@@ -347,7 +421,8 @@ public final class ResourceLoader {
   }
 
   private static String scalar(Node node) {
-    return node instanceof ScalarNode scalar && !scalar.getTag().equals(org.snakeyaml.engine.v2.nodes.Tag.NULL)
+    return node instanceof ScalarNode scalar
+            && !scalar.getTag().equals(org.snakeyaml.engine.v2.nodes.Tag.NULL)
         ? scalar.getValue()
         : null;
   }

@@ -10,7 +10,8 @@ import java.util.List;
  * Kubernetes Secrets ({@code secretName}, Edge Stack's form) or, a Gatehouse extension for
  * directory configs, from a file with one key per line ({@code file}).
  */
-public record ApiKeyFilter(@Default("x-api-key") String httpHeader, @Required List<KeySource> keys) {
+public record ApiKeyFilter(
+    @Default("x-api-key") String httpHeader, @Required List<KeySource> keys) {
   public ApiKeyFilter {
     if (keys.isEmpty()) {
       throw new FieldException("keys", "empty (expected: at least one key source)");
@@ -21,7 +22,12 @@ public record ApiKeyFilter(@Default("x-api-key") String httpHeader, @Required Li
   public record KeySource(String secretName, String file) {
     public KeySource {
       if ((secretName == null) == (file == null)) {
-        throw new FieldException("secretName", (secretName == null ? "neither secretName nor file given" : "both secretName and file given") + " (expected: exactly one of them)");
+        throw new FieldException(
+            "secretName",
+            (secretName == null
+                    ? "neither secretName nor file given"
+                    : "both secretName and file given")
+                + " (expected: exactly one of them)");
       }
     }
   }

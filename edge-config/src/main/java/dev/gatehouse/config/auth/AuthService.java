@@ -51,7 +51,8 @@ public record AuthService(
 
   /** How much of the request body to send to the service. */
   @SnakeCase
-  public record IncludeBody(@Required @Range(min = 1) Integer maxBytes, @Required Boolean allowPartial) {}
+  public record IncludeBody(
+      @Required @Range(min = 1) Integer maxBytes, @Required Boolean allowPartial) {}
 
   /** The status answered when the service fails. */
   public record StatusOnError(@Default("403") @Range(min = 100, max = 599) Integer code) {}

@@ -14,7 +14,9 @@ import java.util.List;
 public record ExternalFilter(
     @Required String authService,
     Boolean tls,
-    @YamlName("tlsConfig") @Unsupported("client certificates to the external service are not supported yet") Object tlsConfig,
+    @YamlName("tlsConfig")
+        @Unsupported("client certificates to the external service are not supported yet")
+        Object tlsConfig,
     @Default("http") AuthService.AuthProtocol proto,
     @Default("5000") @Range(min = 0) Integer timeoutMs,
     List<String> allowedRequestHeaders,

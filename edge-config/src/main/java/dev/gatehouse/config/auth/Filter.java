@@ -13,16 +13,26 @@ public record Filter(
     @YamlName("Plugin") @Unsupported("Go plugins cannot run on the JVM") Object plugin) {
 
   public Filter {
-    int types = (oauth2 != null ? 1 : 0) + (jwt != null ? 1 : 0) + (apiKey != null ? 1 : 0) + (external != null ? 1 : 0) + (plugin != null ? 1 : 0);
+    int types =
+        (oauth2 != null ? 1 : 0)
+            + (jwt != null ? 1 : 0)
+            + (apiKey != null ? 1 : 0)
+            + (external != null ? 1 : 0)
+            + (plugin != null ? 1 : 0);
     if (types != 1) {
       throw new FieldException(
           types == 0 ? "OAuth2" : "JWT",
-          (types == 0 ? "no filter type given" : types + " filter types given") + " (expected: exactly one of OAuth2, JWT, APIKey, External)");
+          (types == 0 ? "no filter type given" : types + " filter types given")
+              + " (expected: exactly one of OAuth2, JWT, APIKey, External)");
     }
   }
 
   /** The type name, as written in YAML. */
   public String type() {
-    return oauth2 != null ? "OAuth2" : jwt != null ? "JWT" : apiKey != null ? "APIKey" : external != null ? "External" : "Plugin";
+    return oauth2 != null
+        ? "OAuth2"
+        : jwt != null
+            ? "JWT"
+            : apiKey != null ? "APIKey" : external != null ? "External" : "Plugin";
   }
 }

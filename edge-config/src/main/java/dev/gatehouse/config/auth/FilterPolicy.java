@@ -18,9 +18,14 @@ public record FilterPolicy(@Required List<Rule> rules) {
     }
   }
 
-  /** One rule; {@code filters: null} or an empty list means the matched requests pass unfiltered. */
+  /**
+   * One rule; {@code filters: null} or an empty list means the matched requests pass unfiltered.
+   */
   public record Rule(
-      @Default("*") String host, @Default("*") String path, Integer precedence, List<FilterRef> filters) {}
+      @Default("*") String host,
+      @Default("*") String path,
+      Integer precedence,
+      List<FilterRef> filters) {}
 
   /** A Filter to run, and what to do after it. */
   public record FilterRef(

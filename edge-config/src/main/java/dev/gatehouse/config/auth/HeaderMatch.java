@@ -13,7 +13,8 @@ public record HeaderMatch(
     @Required String name, @Default("false") Boolean negate, String value, @Re2 String valueRegex) {
   public HeaderMatch {
     if (value != null && valueRegex != null) {
-      throw new FieldException("valueRegex", "given together with value (expected: at most one of value or valueRegex)");
+      throw new FieldException(
+          "valueRegex", "given together with value (expected: at most one of value or valueRegex)");
     }
   }
 }

@@ -15,7 +15,7 @@ import java.util.List;
 public record JwtFilter(
     @Required String jwksURI,
     @Default("false") Boolean insecureTLS,
-    List<JwsAlgorithm> validAlgorithms,
+    List<String> validAlgorithms,
     String audience,
     @Default("false") Boolean requireAudience,
     String issuer,
@@ -41,12 +41,22 @@ public record JwtFilter(
             default -> leewayForIssuedAt;
           };
       if (value.isNegative()) {
-        throw new FieldException(leeway, "\"" + dev.gatehouse.config.yaml.GoDuration.format(value) + "\" (expected: >= 0s)");
+        throw new FieldException(
+            leeway,
+            "\"" + dev.gatehouse.config.yaml.GoDuration.format(value) + "\" (expected: >= 0s)");
       }
     }
-    if (validAlgorithms.isEmpty()) {
-      validAlgorithms = List.of(JwsAlgorithm.values());
+    for (int i = 0; i < validAlgorithms.size(); i++) {
+      JwsAlgorithm.parse("validAlgorithms[" + i + "]", validAlgorithms.get(i));
     }
+  }
+
+  /** The accepted algorithms; all of {@link JwsAlgorithm} when none are listed. */
+  public List<JwsAlgorithm> algorithms() {
+    if (validAlgorithms.isEmpty()) {
+      return List.of(JwsAlgorithm.values());
+    }
+    return validAlgorithms.stream().map(a -> JwsAlgorithm.parse("validAlgorithms", a)).toList();
   }
 
   /** The JWT error answer: realm of WWW-Authenticate, headers and a body template. */
@@ -60,30 +70,43 @@ public record JwtFilter(
   }
 
   /** The asymmetric JWS algorithms that Nimbus verifies with JWKS keys. */
-  @dev.gatehouse.config.yaml.IgnoreCase
   public enum JwsAlgorithm {
-    @dev.gatehouse.config.yaml.YamlName("RS256")
     RS256,
-    @dev.gatehouse.config.yaml.YamlName("RS384")
     RS384,
-    @dev.gatehouse.config.yaml.YamlName("RS512")
     RS512,
-    @dev.gatehouse.config.yaml.YamlName("PS256")
     PS256,
-    @dev.gatehouse.config.yaml.YamlName("PS384")
     PS384,
-    @dev.gatehouse.config.yaml.YamlName("PS512")
     PS512,
-    @dev.gatehouse.config.yaml.YamlName("ES256")
     ES256,
-    @dev.gatehouse.config.yaml.YamlName("ES384")
     ES384,
-    @dev.gatehouse.config.yaml.YamlName("ES512")
     ES512;
 
-    @Override
-    public String toString() {
-      return name();
+    /** The algorithm named {@code text}, or a FieldException that says why it is refused. */
+    static JwsAlgorithm parse(String field, String text) {
+      for (JwsAlgorithm algorithm : values()) {
+        if (algorithm.name().equalsIgnoreCase(text)) {
+          return algorithm;
+        }
+      }
+      String quoted = "\"" + text + "\"";
+      if (text.equalsIgnoreCase("none")) {
+        throw new FieldException(
+            field, quoted + " (expected: a signing algorithm; unsigned tokens are never accepted)");
+      }
+      if (text.toUpperCase(java.util.Locale.ROOT).startsWith("HS")) {
+        throw new FieldException(
+            field,
+            quoted
+                + " (expected: an asymmetric algorithm; HMAC needs a shared secret, which a JWKS must not publish)");
+      }
+      throw new FieldException(
+          field,
+          quoted
+              + " (expected: one of "
+              + java.util.Arrays.stream(values())
+                  .map(Enum::name)
+                  .collect(java.util.stream.Collectors.joining(", "))
+              + ")");
     }
   }
 }

@@ -41,14 +41,19 @@ public record OAuth2Filter(
     Urls.requireHttp("authorizationURL", authorizationURL);
     if (grantType == GrantType.AUTHORIZATION_CODE) {
       if (protectedOrigins.isEmpty() && clientURL == null) {
-        throw new FieldException("protectedOrigins", "missing (expected: at least one origin for grantType AuthorizationCode)");
+        throw new FieldException(
+            "protectedOrigins",
+            "missing (expected: at least one origin for grantType AuthorizationCode)");
       }
       if (clientID == null) {
-        throw new FieldException("clientID", "required field is missing (expected: the client ID for grantType AuthorizationCode)");
+        throw new FieldException(
+            "clientID",
+            "required field is missing (expected: the client ID for grantType AuthorizationCode)");
       }
     }
     if (secret != null && secretName != null) {
-      throw new FieldException("secretName", "given together with secret (expected: one of secret or secretName)");
+      throw new FieldException(
+          "secretName", "given together with secret (expected: one of secret or secretName)");
     }
     if (clientURL != null) {
       Urls.requireHttp("clientURL", clientURL);
@@ -82,7 +87,8 @@ public record OAuth2Filter(
   }
 
   /** How the filter authenticates itself to the token endpoint. */
-  public record ClientAuthentication(@Default("HeaderPassword") Method method, Object jwtAssertion) {
+  public record ClientAuthentication(
+      @Default("HeaderPassword") Method method, Object jwtAssertion) {
     /** client_secret_basic, client_secret_post, or private_key_jwt. */
     public enum Method {
       @YamlName("HeaderPassword")
@@ -95,7 +101,9 @@ public record OAuth2Filter(
 
     public ClientAuthentication {
       if (method == Method.JWT_ASSERTION) {
-        throw new FieldException("method", "\"JWTAssertion\" (expected: HeaderPassword or BodyPassword; JWT assertions are not supported yet)");
+        throw new FieldException(
+            "method",
+            "\"JWTAssertion\" (expected: HeaderPassword or BodyPassword; JWT assertions are not supported yet)");
       }
     }
   }
@@ -111,7 +119,9 @@ public record OAuth2Filter(
     }
   }
 
-  /** Whether the session cookie lasts only for the browser session, maybe only for some requests. */
+  /**
+   * Whether the session cookie lasts only for the browser session, maybe only for some requests.
+   */
   public record SessionCookies(@Default("true") Boolean value, HeaderMatch ifRequestHeader) {}
 
   /** A reference to another Filter, with arguments for it. */

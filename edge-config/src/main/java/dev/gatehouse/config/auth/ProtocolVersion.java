@@ -11,7 +11,8 @@ public enum ProtocolVersion {
   public static void requireV3(ProtocolVersion version) {
     if (version == V2) {
       throw new FieldException(
-          "protocol_version", "\"v2\" (expected: v3; Envoy removed the v2 API and Gatehouse serves only v3)");
+          "protocol_version",
+          "\"v2\" (expected: v3; Envoy removed the v2 API and Gatehouse serves only v3)");
     }
   }
 }

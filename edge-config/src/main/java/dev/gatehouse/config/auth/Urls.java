@@ -12,12 +12,14 @@ final class Urls {
   static URI requireHttp(String field, String value) {
     try {
       URI uri = new URI(value);
-      if (("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme())) && uri.getHost() != null) {
+      if (("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
+          && uri.getHost() != null) {
         return uri;
       }
     } catch (URISyntaxException e) {
       // reported below
     }
-    throw new FieldException(field, "\"" + value + "\" (expected: an absolute http:// or https:// URL)");
+    throw new FieldException(
+        field, "\"" + value + "\" (expected: an absolute http:// or https:// URL)");
   }
 }

@@ -26,10 +26,12 @@ public record Host(
 
   public Host {
     if (hostname.isBlank()) {
-      throw new FieldException("hostname", "\"\" (expected: a host name or a DNS glob such as *.example.com)");
+      throw new FieldException(
+          "hostname", "\"\" (expected: a host name or a DNS glob such as *.example.com)");
     }
     if (tls != null && tlsContext != null) {
-      throw new FieldException("tlsContext", "given together with tls (expected: one of tls or tlsContext)");
+      throw new FieldException(
+          "tlsContext", "given together with tls (expected: one of tls or tlsContext)");
     }
   }
 
@@ -56,7 +58,8 @@ public record Host(
 
   /** What to do with cleartext requests for this Host. */
   public record Insecure(
-      @Default("Redirect") InsecureAction action, @Range(min = -1, max = 65535) Integer additionalPort) {}
+      @Default("Redirect") InsecureAction action,
+      @Range(min = -1, max = 65535) Integer additionalPort) {}
 
   /** Emissary's insecure actions. */
   public enum InsecureAction {

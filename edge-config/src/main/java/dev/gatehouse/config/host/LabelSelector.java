@@ -8,7 +8,8 @@ import java.util.Map;
 public record LabelSelector(Map<String, String> matchLabels, List<Requirement> matchExpressions) {
 
   /** One {@code matchExpressions} entry. */
-  public record Requirement(@Required String key, @Required Operator operator, List<String> values) {}
+  public record Requirement(
+      @Required String key, @Required Operator operator, List<String> values) {}
 
   /** Kubernetes' selector operators. */
   public enum Operator {

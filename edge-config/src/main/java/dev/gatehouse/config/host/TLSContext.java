@@ -31,7 +31,9 @@ public record TLSContext(
   public TLSContext {
     checkVersions(minTlsVersion, maxTlsVersion);
     if (secret != null && certChainFile != null) {
-      throw new FieldException("cert_chain_file", "given together with secret (expected: one of secret or cert_chain_file)");
+      throw new FieldException(
+          "cert_chain_file",
+          "given together with secret (expected: one of secret or cert_chain_file)");
     }
     if ((certChainFile == null) != (privateKeyFile == null)) {
       throw new FieldException(
@@ -44,8 +46,11 @@ public record TLSContext(
     if (min != null && max != null && max.compareTo(min) < 0) {
       throw new FieldException(
           "max_tls_version",
-          "\"" + dev.gatehouse.config.yaml.Binder.enumName(max) + "\" (expected: >= min_tls_version \""
-              + dev.gatehouse.config.yaml.Binder.enumName(min) + "\")");
+          "\""
+              + dev.gatehouse.config.yaml.Binder.enumName(max)
+              + "\" (expected: >= min_tls_version \""
+              + dev.gatehouse.config.yaml.Binder.enumName(min)
+              + "\")");
     }
   }
 
@@ -53,6 +58,9 @@ public record TLSContext(
   public List<String> alpn() {
     return alpnProtocols == null
         ? List.of()
-        : java.util.Arrays.stream(alpnProtocols.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+        : java.util.Arrays.stream(alpnProtocols.split(","))
+            .map(String::strip)
+            .filter(s -> !s.isEmpty())
+            .toList();
   }
 }

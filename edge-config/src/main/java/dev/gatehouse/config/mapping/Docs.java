@@ -9,4 +9,8 @@ import dev.gatehouse.config.yaml.SnakeCase;
  */
 @SnakeCase
 public record Docs(
-    String path, String url, Boolean ignored, String displayName, @Range(min = 0) Integer timeoutMs) {}
+    String path,
+    String url,
+    Boolean ignored,
+    String displayName,
+    @Range(min = 0) Integer timeoutMs) {}

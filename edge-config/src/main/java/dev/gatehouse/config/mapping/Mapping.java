@@ -32,7 +32,7 @@ import java.util.Set;
 @SnakeCase
 public record Mapping(
     // What to match.
-    @Required String prefix,
+    @Required @Re2(when = "prefix_regex") String prefix,
     @Default("false") Boolean prefixRegex,
     @Default("false") Boolean prefixExact,
     @Default("true") Boolean caseSensitive,
@@ -108,37 +108,46 @@ public record Mapping(
     if (!prefixRegex && !prefix.startsWith("/")) {
       throw new FieldException("prefix", quote(prefix) + " (expected: a path starting with \"/\")");
     }
-    if (prefixRegex) {
-      checkRegex("prefix", prefix);
-    }
     Service.parse("service", service);
     if (redirectResponseCode != null) {
       if (!REDIRECT_CODES.contains(redirectResponseCode)) {
         throw new FieldException(
-            "redirect_response_code", redirectResponseCode + " (expected: one of 301, 302, 303, 307, 308)");
+            "redirect_response_code",
+            redirectResponseCode + " (expected: one of 301, 302, 303, 307, 308)");
       }
     }
-    int redirects = (pathRedirect != null ? 1 : 0) + (prefixRedirect != null ? 1 : 0) + (regexRedirect != null ? 1 : 0);
+    int redirects =
+        (pathRedirect != null ? 1 : 0)
+            + (prefixRedirect != null ? 1 : 0)
+            + (regexRedirect != null ? 1 : 0);
     if (redirects > 0 && !hostRedirect) {
-      String field = pathRedirect != null ? "path_redirect" : prefixRedirect != null ? "prefix_redirect" : "regex_redirect";
+      String field =
+          pathRedirect != null
+              ? "path_redirect"
+              : prefixRedirect != null ? "prefix_redirect" : "regex_redirect";
       throw new FieldException(field, "set without host_redirect (expected: host_redirect: true)");
     }
     if (redirects > 1) {
       throw new FieldException(
-          "path_redirect", "several redirect paths given (expected: at most one of path_redirect, prefix_redirect, regex_redirect)");
+          "path_redirect",
+          "several redirect paths given (expected: at most one of path_redirect, prefix_redirect, regex_redirect)");
     }
     if (pathRedirect != null && !pathRedirect.startsWith("/")) {
-      throw new FieldException("path_redirect", quote(pathRedirect) + " (expected: a path starting with \"/\")");
+      throw new FieldException(
+          "path_redirect", quote(pathRedirect) + " (expected: a path starting with \"/\")");
     }
     if (hostname != null && hostname.isBlank()) {
-      throw new FieldException("hostname", "\"\" (expected: a host name or a DNS glob such as *.example.com)");
+      throw new FieldException(
+          "hostname", "\"\" (expected: a host name or a DNS glob such as *.example.com)");
     }
     if (hostRewrite != null && autoHostRewrite) {
-      throw new FieldException("auto_host_rewrite", "true together with host_rewrite (expected: one of them)");
+      throw new FieldException(
+          "auto_host_rewrite", "true together with host_rewrite (expected: one of them)");
     }
     for (String protocol : allowUpgrade) {
       if (protocol.isBlank()) {
-        throw new FieldException("allow_upgrade", "\"\" (expected: a protocol name such as websocket)");
+        throw new FieldException(
+            "allow_upgrade", "\"\" (expected: a protocol name such as websocket)");
       }
     }
     labels = Map.copyOf(labels);
@@ -147,7 +156,9 @@ public record Mapping(
   /** The protocols that may be upgraded to, with the deprecated {@code use_websocket} folded in. */
   public List<String> upgrades() {
     if (Boolean.TRUE.equals(useWebsocket) && !allowUpgrade.contains("websocket")) {
-      return java.util.stream.Stream.concat(allowUpgrade.stream(), java.util.stream.Stream.of("websocket")).toList();
+      return java.util.stream.Stream.concat(
+              allowUpgrade.stream(), java.util.stream.Stream.of("websocket"))
+          .toList();
     }
     return allowUpgrade;
   }
@@ -166,14 +177,6 @@ public record Mapping(
       return hostname;
     }
     return host != null && !hostRegex ? host : "*";
-  }
-
-  private static void checkRegex(String field, String pattern) {
-    try {
-      com.google.re2j.Pattern.compile(pattern);
-    } catch (com.google.re2j.PatternSyntaxException e) {
-      throw new FieldException(field, quote(pattern) + " (expected: an RE2 regular expression; " + e.getDescription() + ")");
-    }
   }
 
   private static String quote(String text) {

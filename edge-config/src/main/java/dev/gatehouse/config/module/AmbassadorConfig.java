@@ -79,20 +79,24 @@ public record AmbassadorConfig(
     @Unsupported("ports are set with flags") Object servicePort,
     @Unsupported("client certificates are not forwarded") Object setCurrentClientCertDetails,
     @Unsupported("metrics are exported for Prometheus at /metrics") Object statsd,
-    @Unsupported("services are resolved as written") Object useAmbassadorNamespaceForServiceResolution,
+    @Unsupported("services are resolved as written")
+        Object useAmbassadorNamespaceForServiceResolution,
     @Unsupported("the PROXY protocol is not implemented") Object useProxyProto) {
 
   /** Where and to whom the diagnostics UI is served. */
   @SnakeCase
-  public record Diagnostics(@Default("true") Boolean enabled, @Default("false") Boolean allowNonLocal) {}
+  public record Diagnostics(
+      @Default("true") Boolean enabled, @Default("false") Boolean allowNonLocal) {}
 
   /** Labels prepended to every label group of one domain. */
   @SnakeCase
   public record DefaultLabels(
-      List<LabelSpecifier> defaults, @Unsupported("label prefixes are not implemented") Object labelPrefix) {}
+      List<LabelSpecifier> defaults,
+      @Unsupported("label prefixes are not implemented") Object labelPrefix) {}
 
   /** A liveness or readiness probe route. */
-  public record Probe(@Default("true") Boolean enabled, String prefix, String rewrite, String service) {}
+  public record Probe(
+      @Default("true") Boolean enabled, String prefix, String rewrite, String service) {}
 
   /** The access-log format family. */
   public enum LogType {

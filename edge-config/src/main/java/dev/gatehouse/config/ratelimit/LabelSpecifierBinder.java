@@ -20,7 +20,12 @@ import org.snakeyaml.engine.v2.nodes.ScalarNode;
  */
 final class LabelSpecifierBinder implements NodeBinder<LabelSpecifier> {
   private static final List<String> TYPES =
-      List.of("request_headers", "remote_address", "generic_key", "source_cluster", "destination_cluster");
+      List.of(
+          "request_headers",
+          "remote_address",
+          "generic_key",
+          "source_cluster",
+          "destination_cluster");
 
   @Override
   public LabelSpecifier bind(Node node, BindContext context) {
@@ -46,30 +51,35 @@ final class LabelSpecifierBinder implements NodeBinder<LabelSpecifier> {
     if (!(body instanceof MappingNode) && !isNull(body)) {
       return context.at(type, () -> invalid(body, null, context));
     }
-    return context.at(type, () -> switch (type) {
-      case "request_headers" -> {
-        String key = required(fields, "key", body, context);
-        String header = required(fields, "header_name", body, context);
-        Boolean omit = bool(fields, "omit_if_not_present", context);
-        unknown(fields, List.of("key", "header_name", "omit_if_not_present"), context);
-        yield key == null || header == null || omit == null ? null : new LabelSpecifier.RequestHeader(key, header, omit);
-      }
-      case "generic_key" -> {
-        String value = required(fields, "value", body, context);
-        String key = optional(fields, "key", "generic_key");
-        unknown(fields, List.of("key", "value"), context);
-        yield value == null ? null : new LabelSpecifier.GenericKey(key, value);
-      }
-      default -> {
-        unknown(fields, List.of("key"), context);
-        String key = optional(fields, "key", type);
-        yield switch (type) {
-          case "remote_address" -> new LabelSpecifier.RemoteAddress(key);
-          case "source_cluster" -> new LabelSpecifier.SourceCluster(key);
-          default -> new LabelSpecifier.DestinationCluster(key);
-        };
-      }
-    });
+    return context.at(
+        type,
+        () ->
+            switch (type) {
+              case "request_headers" -> {
+                String key = required(fields, "key", body, context);
+                String header = required(fields, "header_name", body, context);
+                Boolean omit = bool(fields, "omit_if_not_present", context);
+                unknown(fields, List.of("key", "header_name", "omit_if_not_present"), context);
+                yield key == null || header == null || omit == null
+                    ? null
+                    : new LabelSpecifier.RequestHeader(key, header, omit);
+              }
+              case "generic_key" -> {
+                String value = required(fields, "value", body, context);
+                String key = optional(fields, "key", "generic_key");
+                unknown(fields, List.of("key", "value"), context);
+                yield value == null ? null : new LabelSpecifier.GenericKey(key, value);
+              }
+              default -> {
+                unknown(fields, List.of("key"), context);
+                String key = optional(fields, "key", type);
+                yield switch (type) {
+                  case "remote_address" -> new LabelSpecifier.RemoteAddress(key);
+                  case "source_cluster" -> new LabelSpecifier.SourceCluster(key);
+                  default -> new LabelSpecifier.DestinationCluster(key);
+                };
+              }
+            });
   }
 
   private static LabelSpecifier shorthand(ScalarNode scalar, BindContext context) {
@@ -78,12 +88,26 @@ final class LabelSpecifierBinder implements NodeBinder<LabelSpecifier> {
       return new LabelSpecifier.RemoteAddress("remote_address");
     }
     if (TYPES.contains(text)) {
-      context.error(scalar, Binder.quote(text) + " (expected: " + text + " as a map, e.g. {" + text + ": {key: " + text + "}})");
+      context.error(
+          scalar,
+          Binder.quote(text)
+              + " (expected: "
+              + text
+              + " as a map, e.g. {"
+              + text
+              + ": {key: "
+              + text
+              + "}})");
       return null;
     }
     String nearMiss = nearMiss(text);
     if (nearMiss != null) {
-      context.error(scalar, Binder.quote(text) + " (expected: a label specifier; did you mean \"" + nearMiss + "\"?)");
+      context.error(
+          scalar,
+          Binder.quote(text)
+              + " (expected: a label specifier; did you mean \""
+              + nearMiss
+              + "\"?)");
       return null;
     }
     return new LabelSpecifier.GenericKey("generic_key", text);
@@ -94,13 +118,20 @@ final class LabelSpecifierBinder implements NodeBinder<LabelSpecifier> {
     unknown(fields, List.of("header", "omit_if_not_present"), context);
     String header = required(fields, "header", body, context);
     Boolean omit = bool(fields, "omit_if_not_present", context);
-    return header == null || omit == null ? null : new LabelSpecifier.RequestHeader(key, header, omit);
+    return header == null || omit == null
+        ? null
+        : new LabelSpecifier.RequestHeader(key, header, omit);
   }
 
   private static LabelSpecifier invalid(Node node, String type, BindContext context) {
     String suggestion = type == null ? null : nearMiss(type);
-    context.error(node, (type == null ? Binder.describe(node) : Binder.quote(type))
-        + " (expected: one of " + String.join(", ", TYPES) + (suggestion == null ? "" : "; did you mean \"" + suggestion + "\"?") + ")");
+    context.error(
+        node,
+        (type == null ? Binder.describe(node) : Binder.quote(type))
+            + " (expected: one of "
+            + String.join(", ", TYPES)
+            + (suggestion == null ? "" : "; did you mean \"" + suggestion + "\"?")
+            + ")");
     return null;
   }
 
@@ -143,19 +174,28 @@ final class LabelSpecifierBinder implements NodeBinder<LabelSpecifier> {
     return out;
   }
 
-  private static String required(Map<String, Node> fields, String name, Node parent, BindContext context) {
+  private static String required(
+      Map<String, Node> fields, String name, Node parent, BindContext context) {
     Node node = fields.get(name);
     if (node instanceof ScalarNode scalar && !isNull(scalar)) {
       return scalar.getValue();
     }
-    return context.at(name, () -> {
-      context.error(node == null ? parent : node, node == null ? "required field is missing" : Binder.describe(node) + " (expected: a string)");
-      return null;
-    });
+    return context.at(
+        name,
+        () -> {
+          context.error(
+              node == null ? parent : node,
+              node == null
+                  ? "required field is missing"
+                  : Binder.describe(node) + " (expected: a string)");
+          return null;
+        });
   }
 
   private static String optional(Map<String, Node> fields, String name, String fallback) {
-    return fields.get(name) instanceof ScalarNode scalar && !isNull(scalar) ? scalar.getValue() : fallback;
+    return fields.get(name) instanceof ScalarNode scalar && !isNull(scalar)
+        ? scalar.getValue()
+        : fallback;
   }
 
   private static Boolean bool(Map<String, Node> fields, String name, BindContext context) {
@@ -169,15 +209,20 @@ final class LabelSpecifierBinder implements NodeBinder<LabelSpecifier> {
   private static void unknown(Map<String, Node> fields, List<String> known, BindContext context) {
     for (String name : fields.keySet()) {
       if (!known.contains(name)) {
-        context.at(name, () -> {
-          context.error(fields.get(name), "unknown field (expected one of: " + String.join(", ", known) + ")");
-          return null;
-        });
+        context.at(
+            name,
+            () -> {
+              context.error(
+                  fields.get(name),
+                  "unknown field (expected one of: " + String.join(", ", known) + ")");
+              return null;
+            });
       }
     }
   }
 
   private static boolean isNull(Node node) {
-    return node instanceof ScalarNode scalar && scalar.getTag().equals(org.snakeyaml.engine.v2.nodes.Tag.NULL);
+    return node instanceof ScalarNode scalar
+        && scalar.getTag().equals(org.snakeyaml.engine.v2.nodes.Tag.NULL);
   }
 }

@@ -39,7 +39,8 @@ public record RateLimit(@Required String domain, List<Limit> limits) {
       for (int i = 0; i < pattern.size(); i++) {
         if (pattern.get(i).size() != 1) {
           throw new FieldException(
-              "pattern[" + i + "]", pattern.get(i).size() + " keys (expected: exactly one key: value pair per entry)");
+              "pattern[" + i + "]",
+              pattern.get(i).size() + " keys (expected: exactly one key: value pair per entry)");
         }
       }
     }

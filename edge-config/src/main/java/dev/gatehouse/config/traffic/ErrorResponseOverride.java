@@ -19,10 +19,15 @@ public record ErrorResponseOverride(
       TextFormatSource textFormatSource,
       String contentType) {
     public Body {
-      int formats = (textFormat != null ? 1 : 0) + (jsonFormat.isEmpty() ? 0 : 1) + (textFormatSource != null ? 1 : 0);
+      int formats =
+          (textFormat != null ? 1 : 0)
+              + (jsonFormat.isEmpty() ? 0 : 1)
+              + (textFormatSource != null ? 1 : 0);
       if (formats != 1) {
         throw new FieldException(
-            "text_format", formats + " body formats given (expected: exactly one of text_format, json_format or text_format_source)");
+            "text_format",
+            formats
+                + " body formats given (expected: exactly one of text_format, json_format or text_format_source)");
       }
     }
   }

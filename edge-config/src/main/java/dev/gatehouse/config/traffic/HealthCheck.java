@@ -22,12 +22,17 @@ public record HealthCheck(
   public record Specifier(Http http, Grpc grpc) {
     public Specifier {
       if ((http == null) == (grpc == null)) {
-        throw new FieldException("http", (http == null ? "neither http nor grpc given" : "both http and grpc given") + " (expected: exactly one of them)");
+        throw new FieldException(
+            "http",
+            (http == null ? "neither http nor grpc given" : "both http and grpc given")
+                + " (expected: exactly one of them)");
       }
     }
   }
 
-  /** An HTTP GET of {@code path} that must answer one of the expected statuses (default 200..399). */
+  /**
+   * An HTTP GET of {@code path} that must answer one of the expected statuses (default 200..399).
+   */
   @SnakeCase
   public record Http(
       @Required String path,

@@ -25,7 +25,10 @@ public record LoadBalancer(
   public record Cookie(@Required String name, String path, Duration ttl) {}
 
   public LoadBalancer {
-    int affinities = (cookie != null ? 1 : 0) + (header != null ? 1 : 0) + (Boolean.TRUE.equals(sourceIp) ? 1 : 0);
+    int affinities =
+        (cookie != null ? 1 : 0)
+            + (header != null ? 1 : 0)
+            + (Boolean.TRUE.equals(sourceIp) ? 1 : 0);
     boolean hashing = policy == Policy.RING_HASH || policy == Policy.MAGLEV;
     if (affinities > 0 && !hashing) {
       throw new FieldException(

@@ -7,12 +7,13 @@ import java.util.regex.Pattern;
 
 /**
  * An upstream address as Emissary writes it: {@code [http:// | https://]host[:port]}, where host
- * may be a Kubernetes {@code service.namespace} name, a DNS name or an IP (v6 in brackets).
- * https means TLS to the upstream; the port defaults to 80, or 443 with https.
+ * may be a Kubernetes {@code service.namespace} name, a DNS name or an IP (v6 in brackets). https
+ * means TLS to the upstream; the port defaults to 80, or 443 with https.
  */
 public record Service(String scheme, String host, int port) {
   private static final Pattern FORM =
-      Pattern.compile("(?:(?<scheme>[a-zA-Z][a-zA-Z0-9+.-]*)://)?(?<host>\\[[0-9a-fA-F:.]+\\]|[^:/\\[\\]\\s]+)(?::(?<port>\\d+))?/?");
+      Pattern.compile(
+          "(?:(?<scheme>[a-zA-Z][a-zA-Z0-9+.-]*)://)?(?<host>\\[[0-9a-fA-F:.]+\\]|[^:/\\[\\]\\s]+)(?::(?<port>\\d+))?/?");
 
   /** Parses {@code text}; the message names the value and the expected form. */
   public static Service parse(String text) {
@@ -21,7 +22,8 @@ public record Service(String scheme, String host, int port) {
       throw new IllegalArgumentException(
           "\"" + text + "\" (expected: [http:// or https://]host[:port])");
     }
-    String scheme = matcher.group("scheme") == null ? "http" : matcher.group("scheme").toLowerCase(Locale.ROOT);
+    String scheme =
+        matcher.group("scheme") == null ? "http" : matcher.group("scheme").toLowerCase(Locale.ROOT);
     if (!scheme.equals("http") && !scheme.equals("https")) {
       throw new IllegalArgumentException(
           "\"" + text + "\" (expected: scheme http:// or https://, not " + scheme + "://)");

@@ -17,9 +17,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Checks that need more than one resource: references to Filters and TLSContexts, hostnames
- * claimed twice, and the kinds of which only one may be active. A resource that fails is moved to
- * the rejected list with its error; the first of two rivals (in load order) wins.
+ * Checks that need more than one resource: references to Filters and TLSContexts, hostnames claimed
+ * twice, and the kinds of which only one may be active. A resource that fails is moved to the
+ * rejected list with its error; the first of two rivals (in load order) wins.
  */
 public final class CrossValidator {
   private final List<Resource<?>> resources;
@@ -44,7 +44,8 @@ public final class CrossValidator {
     validator.uniqueHostnames();
     validator.tlsContextReferences();
     validator.filterReferences();
-    List<Resource<?>> kept = loaded.resources().stream().filter(r -> !validator.failed.contains(r)).toList();
+    List<Resource<?>> kept =
+        loaded.resources().stream().filter(r -> !validator.failed.contains(r)).toList();
     return new LoadResult(kept, validator.rejected, validator.problems, loaded.ignored());
   }
 
@@ -52,9 +53,21 @@ public final class CrossValidator {
     Resource<?> first = null;
     for (Resource<?> module : ofKind(Kind.MODULE)) {
       if (!module.name().equals("ambassador")) {
-        reject(module, module.source(), "metadata.name: \"" + module.name() + "\" (expected: ambassador, the only Module Gatehouse reads)");
+        reject(
+            module,
+            module.source(),
+            "metadata.name: \""
+                + module.name()
+                + "\" (expected: ambassador, the only Module Gatehouse reads)");
       } else if (first != null) {
-        reject(module, module.source(), "a second ambassador Module (the first is " + first.id() + " at " + first.source() + ")");
+        reject(
+            module,
+            module.source(),
+            "a second ambassador Module (the first is "
+                + first.id()
+                + " at "
+                + first.source()
+                + ")");
       } else {
         first = module;
       }
@@ -67,7 +80,16 @@ public final class CrossValidator {
       if (first == null) {
         first = resource;
       } else {
-        reject(resource, resource.source(), "only one " + kind + " can be active (the first is " + first.id() + " at " + first.source() + ")");
+        reject(
+            resource,
+            resource.source(),
+            "only one "
+                + kind
+                + " can be active (the first is "
+                + first.id()
+                + " at "
+                + first.source()
+                + ")");
       }
     }
   }
@@ -78,8 +100,16 @@ public final class CrossValidator {
       String hostname = ((Host) resource.spec()).hostname().toLowerCase(java.util.Locale.ROOT);
       Resource<?> owner = claimed.putIfAbsent(hostname, resource);
       if (owner != null) {
-        reject(resource, resource.sourceOf("spec.hostname"),
-            "spec.hostname: \"" + hostname + "\" is already claimed by " + owner.id() + " (" + owner.source() + ")");
+        reject(
+            resource,
+            resource.sourceOf("spec.hostname"),
+            "spec.hostname: \""
+                + hostname
+                + "\" is already claimed by "
+                + owner.id()
+                + " ("
+                + owner.source()
+                + ")");
       }
     }
   }
@@ -90,14 +120,21 @@ public final class CrossValidator {
     for (Resource<?> resource : ofKind(Kind.MAPPING)) {
       String tls = ((Mapping) resource.spec()).tls();
       if (tls != null && !tls.equals("true") && !tls.equals("false") && !contexts.contains(tls)) {
-        reject(resource, resource.sourceOf("spec.tls"), "spec.tls: \"" + tls + "\" (expected: the name of an existing TLSContext)");
+        reject(
+            resource,
+            resource.sourceOf("spec.tls"),
+            "spec.tls: \"" + tls + "\" (expected: the name of an existing TLSContext)");
       }
     }
     for (Resource<?> resource : ofKind(Kind.HOST)) {
       Host.LocalReference ref = ((Host) resource.spec()).tlsContext();
       if (ref != null && !contexts.contains(ref.name())) {
-        reject(resource, resource.sourceOf("spec.tlsContext.name"),
-            "spec.tlsContext.name: \"" + ref.name() + "\" (expected: the name of an existing TLSContext)");
+        reject(
+            resource,
+            resource.sourceOf("spec.tlsContext.name"),
+            "spec.tlsContext.name: \""
+                + ref.name()
+                + "\" (expected: the name of an existing TLSContext)");
       }
     }
   }
@@ -122,19 +159,44 @@ public final class CrossValidator {
       OAuth2Filter oauth2 = ((Filter) resource.spec()).oauth2();
       if (oauth2 != null && oauth2.accessTokenJWTFilter() != null) {
         OAuth2Filter.FilterReference ref = oauth2.accessTokenJWTFilter();
-        checkFilter(resource, "spec.OAuth2.accessTokenJWTFilter", ref.name(), ref.namespace(), filters, "JWT");
+        checkFilter(
+            resource,
+            "spec.OAuth2.accessTokenJWTFilter",
+            ref.name(),
+            ref.namespace(),
+            filters,
+            "JWT");
       }
     }
   }
 
-  private void checkFilter(Resource<?> resource, String path, String name, String namespace, Map<String, Filter> filters, String requiredType) {
+  private void checkFilter(
+      Resource<?> resource,
+      String path,
+      String name,
+      String namespace,
+      Map<String, Filter> filters,
+      String requiredType) {
     String qualified = (namespace == null ? resource.namespace() : namespace) + "/" + name;
     Filter filter = filters.get(qualified);
     if (filter == null) {
-      String why = rejectedIds.contains("Filter " + qualified) ? " was rejected (see its error)" : " does not exist";
+      String why =
+          rejectedIds.contains("Filter " + qualified)
+              ? " was rejected (see its error)"
+              : " does not exist";
       reject(resource, resource.sourceOf(path), path + ": Filter " + qualified + why);
     } else if (requiredType != null && !filter.type().equals(requiredType)) {
-      reject(resource, resource.sourceOf(path), path + ": Filter " + qualified + " is a " + filter.type() + " filter (expected: a " + requiredType + " filter)");
+      reject(
+          resource,
+          resource.sourceOf(path),
+          path
+              + ": Filter "
+              + qualified
+              + " is of type "
+              + filter.type()
+              + " (expected: a "
+              + requiredType
+              + " filter)");
     }
   }
 
@@ -145,7 +207,8 @@ public final class CrossValidator {
   private void reject(Resource<?> resource, dev.gatehouse.config.Source at, String message) {
     problems.add(ConfigError.error(at, resource.id(), message));
     if (failed.add(resource)) {
-      rejected.add(new LoadResult.Rejected(resource.kind().yamlName(), resource.id(), resource.source()));
+      rejected.add(
+          new LoadResult.Rejected(resource.kind().yamlName(), resource.id(), resource.source()));
       rejectedIds.add(resource.id());
     }
   }

@@ -2,7 +2,6 @@ package dev.gatehouse.config.yaml;
 
 import dev.gatehouse.config.ConfigError;
 import dev.gatehouse.config.Source;
-import java.util.ArrayList;
 import java.util.List;
 import org.snakeyaml.engine.v2.nodes.Node;
 

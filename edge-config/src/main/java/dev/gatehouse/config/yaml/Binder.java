@@ -146,7 +146,8 @@ public final class Binder {
     Default fallback = field.annotation(Default.class);
     Type type = field.component().getGenericType();
     if (fallback != null) {
-      return scalarValue(new ScalarNode(defaultTag(type), fallback.value(), ScalarStyle.PLAIN), rawClass(type));
+      return scalarValue(
+          new ScalarNode(defaultTag(type), fallback.value(), ScalarStyle.PLAIN), rawClass(type));
     }
     return emptyOf(type);
   }
@@ -160,11 +161,16 @@ public final class Binder {
       if (cause instanceof FieldException invalid) {
         String head = invalid.field().split("[.\\[]", 2)[0];
         RecordShape.Field field = shape.field(head);
-        Node at = field != null && valueNodes[field.index()] != null ? valueNodes[field.index()] : mapping;
-        context.at(invalid.field(), () -> {
-          context.error(at, invalid.detail());
-          return null;
-        });
+        Node at =
+            field != null && valueNodes[field.index()] != null
+                ? valueNodes[field.index()]
+                : mapping;
+        context.at(
+            invalid.field(),
+            () -> {
+              context.error(at, invalid.detail());
+              return null;
+            });
       } else if (cause instanceof IllegalArgumentException invalid) {
         context.error(mapping, invalid.getMessage());
       } else {
@@ -176,7 +182,8 @@ public final class Binder {
     }
   }
 
-  private static List<Object> bindList(Node node, Type elementType, boolean single, BindContext context) {
+  private static List<Object> bindList(
+      Node node, Type elementType, boolean single, BindContext context) {
     if (!(node instanceof SequenceNode sequence)) {
       if (single && node instanceof ScalarNode) {
         Object value = bind(node, elementType, context);
@@ -326,7 +333,8 @@ public final class Binder {
   /** The YAML spelling of an enum constant. */
   public static String enumName(Enum<?> constant) {
     try {
-      YamlName name = constant.getDeclaringClass().getField(constant.name()).getAnnotation(YamlName.class);
+      YamlName name =
+          constant.getDeclaringClass().getField(constant.name()).getAnnotation(YamlName.class);
       return name != null ? name.value() : constant.name().toLowerCase(java.util.Locale.ROOT);
     } catch (NoSuchFieldException e) {
       throw new IllegalStateException(e);
@@ -346,7 +354,8 @@ public final class Binder {
     }
   }
 
-  private static void checkRegexes(RecordShape shape, Object[] values, Node[] nodes, BindContext context) {
+  private static void checkRegexes(
+      RecordShape shape, Object[] values, Node[] nodes, BindContext context) {
     for (RecordShape.Field field : shape.fields()) {
       Re2 re2 = field.annotation(Re2.class);
       Object value = values[field.index()];
@@ -360,20 +369,24 @@ public final class Binder {
         }
       }
       Node node = nodes[field.index()];
-      context.at(field.yamlName(), () -> {
-        if (value instanceof String pattern) {
-          checkRegex(node, pattern, context);
-        } else if (value instanceof Map<?, ?> map && node instanceof MappingNode mapping) {
-          for (NodeTuple tuple : mapping.getValue()) {
-            String key = ((ScalarNode) tuple.getKeyNode()).getValue();
-            context.at(key, () -> {
-              checkRegex(tuple.getValueNode(), (String) map.get(key), context);
-              return null;
-            });
-          }
-        }
-        return null;
-      });
+      context.at(
+          field.yamlName(),
+          () -> {
+            if (value instanceof String pattern) {
+              checkRegex(node, pattern, context);
+            } else if (value instanceof Map<?, ?> map && node instanceof MappingNode mapping) {
+              for (NodeTuple tuple : mapping.getValue()) {
+                String key = ((ScalarNode) tuple.getKeyNode()).getValue();
+                context.at(
+                    key,
+                    () -> {
+                      checkRegex(tuple.getValueNode(), (String) map.get(key), context);
+                      return null;
+                    });
+              }
+            }
+            return null;
+          });
     }
   }
 
@@ -381,13 +394,19 @@ public final class Binder {
     try {
       com.google.re2j.Pattern.compile(pattern);
     } catch (PatternSyntaxException e) {
-      context.error(node, quote(pattern) + " (expected: an RE2 regular expression; " + e.getDescription() + ")");
+      context.error(
+          node,
+          quote(pattern) + " (expected: an RE2 regular expression; " + e.getDescription() + ")");
     }
   }
 
-  private static Object unknownField(Node keyNode, RecordShape shape, String key, BindContext context) {
-    String suggestion = closest(key, shape.fields().stream().map(RecordShape.Field::yamlName).toList());
-    context.error(keyNode, "unknown field" + (suggestion == null ? "" : " (did you mean \"" + suggestion + "\"?)"));
+  private static Object unknownField(
+      Node keyNode, RecordShape shape, String key, BindContext context) {
+    String suggestion =
+        closest(key, shape.fields().stream().map(RecordShape.Field::yamlName).toList());
+    context.error(
+        keyNode,
+        "unknown field" + (suggestion == null ? "" : " (did you mean \"" + suggestion + "\"?)"));
     return null;
   }
 
@@ -527,31 +546,41 @@ public final class Binder {
     return Object.class;
   }
 
-  private static final Map<Class<?>, NodeBinder<?>> CUSTOM = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final Map<Class<?>, NodeBinder<?>> CUSTOM =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private static NodeBinder<?> customBinder(Class<? extends NodeBinder<?>> type) {
-    return CUSTOM.computeIfAbsent(type, t -> {
-      try {
-        var constructor = t.getDeclaredConstructor();
-        constructor.setAccessible(true);
-        return (NodeBinder<?>) constructor.newInstance();
-      } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException("cannot create " + t, e);
-      }
-    });
+    return CUSTOM.computeIfAbsent(
+        type,
+        t -> {
+          try {
+            var constructor = t.getDeclaredConstructor();
+            constructor.setAccessible(true);
+            return (NodeBinder<?>) constructor.newInstance();
+          } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot create " + t, e);
+          }
+        });
   }
 
-  private static final Map<Class<?>, java.util.Optional<Method>> FROM_SCALAR = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final Map<Class<?>, java.util.Optional<Method>> FROM_SCALAR =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private static Method fromScalarMethod(Class<?> type) {
-    return FROM_SCALAR.computeIfAbsent(type, t -> {
-      try {
-        Method method = t.getMethod("fromScalar", String.class);
-        return Modifier.isStatic(method.getModifiers()) ? java.util.Optional.of(method) : java.util.Optional.empty();
-      } catch (NoSuchMethodException e) {
-        return java.util.Optional.empty();
-      }
-    }).orElse(null);
+    return FROM_SCALAR
+        .computeIfAbsent(
+            type,
+            t -> {
+              try {
+                Method method = t.getMethod("fromScalar", String.class);
+                return Modifier.isStatic(method.getModifiers())
+                    ? java.util.Optional.of(method)
+                    : java.util.Optional.empty();
+              } catch (NoSuchMethodException e) {
+                return java.util.Optional.empty();
+              }
+            })
+        .orElse(null);
   }
 
   private static Object invokeFromScalar(Method method, ScalarNode scalar, BindContext context) {
@@ -574,7 +603,10 @@ public final class Binder {
     int bestDistance = 3;
     Map<Integer, Integer> ties = new HashMap<>();
     for (String candidate : candidates) {
-      int distance = editDistance(word.toLowerCase(java.util.Locale.ROOT), candidate.toLowerCase(java.util.Locale.ROOT));
+      int distance =
+          editDistance(
+              word.toLowerCase(java.util.Locale.ROOT),
+              candidate.toLowerCase(java.util.Locale.ROOT));
       ties.merge(distance, 1, Integer::sum);
       if (distance < bestDistance) {
         bestDistance = distance;

@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
  * form Edge Stack's Filter fields use.
  */
 public final class GoDuration {
-  private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|µs|ms|s|m|h)");
+  private static final Pattern PART =
+      Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|µs|ms|s|m|h)");
 
   private GoDuration() {}
 
@@ -64,7 +65,8 @@ public final class GoDuration {
       return rest.isZero() ? out.toString() : out.append(rest.toMillis()).append("ms").toString();
     }
     if (!rest.isZero()) {
-      BigDecimal seconds = BigDecimal.valueOf(rest.getSeconds()).add(BigDecimal.valueOf(rest.getNano(), 9));
+      BigDecimal seconds =
+          BigDecimal.valueOf(rest.getSeconds()).add(BigDecimal.valueOf(rest.getNano(), 9));
       out.append(seconds.stripTrailingZeros().toPlainString()).append('s');
     }
     return out.toString();

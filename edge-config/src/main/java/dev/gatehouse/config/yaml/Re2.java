@@ -6,8 +6,8 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * A string field (or the values of a map field) that must compile as an RE2 regular expression,
- * the syntax Envoy uses. With {@link #when}, only when the named boolean sibling field is true.
+ * A string field (or the values of a map field) that must compile as an RE2 regular expression, the
+ * syntax Envoy uses. With {@link #when}, only when the named boolean sibling field is true.
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.RECORD_COMPONENT, ElementType.FIELD, ElementType.PARAMETER})

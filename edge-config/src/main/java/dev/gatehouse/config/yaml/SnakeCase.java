@@ -6,8 +6,8 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * The record's YAML field names are its component names in snake_case ({@code timeoutMs} is
- * {@code timeout_ms}), as Emissary's older kinds spell them.
+ * The record's YAML field names are its component names in snake_case ({@code timeoutMs} is {@code
+ * timeout_ms}), as Emissary's older kinds spell them.
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.TYPE)
