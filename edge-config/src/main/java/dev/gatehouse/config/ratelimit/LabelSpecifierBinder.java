@@ -2,6 +2,7 @@ package dev.gatehouse.config.ratelimit;
 
 import dev.gatehouse.config.yaml.BindContext;
 import dev.gatehouse.config.yaml.Binder;
+import dev.gatehouse.config.yaml.Names;
 import dev.gatehouse.config.yaml.NodeBinder;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -136,32 +137,7 @@ final class LabelSpecifierBinder implements NodeBinder<LabelSpecifier> {
   }
 
   private static String nearMiss(String text) {
-    for (String type : TYPES) {
-      if (!type.equals(text) && distanceAtMost2(text, type)) {
-        return type;
-      }
-    }
-    return null;
-  }
-
-  private static boolean distanceAtMost2(String a, String b) {
-    if (Math.abs(a.length() - b.length()) > 2) {
-      return false;
-    }
-    int[][] d = new int[a.length() + 1][b.length() + 1];
-    for (int i = 0; i <= a.length(); i++) {
-      d[i][0] = i;
-    }
-    for (int j = 0; j <= b.length(); j++) {
-      d[0][j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        d[i][j] = Math.min(d[i - 1][j - 1] + cost, Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1));
-      }
-    }
-    return d[a.length()][b.length()] <= 2;
+    return Names.closest(text, TYPES);
   }
 
   private static Map<String, Node> fields(MappingNode map) {

@@ -9,7 +9,6 @@ import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +38,7 @@ public final class Binder {
 
   /** Binds a node to the given type; returns null when the node was rejected. */
   public static Object bind(Node node, Type type, BindContext context) {
-    if (isNull(node)) {
+    if (Scalars.isNull(node)) {
       return emptyOf(type);
     }
     Class<?> raw = rawClass(type);
@@ -68,7 +67,7 @@ public final class Binder {
       }
     }
     if (!(node instanceof MappingNode mapping)) {
-      context.error(node, describe(node) + " (expected: " + expectation(type) + ")");
+      context.error(node, Scalars.describe(node) + " (expected: " + expectation(type) + ")");
       return null;
     }
     RecordShape shape = RecordShape.of(type);
@@ -99,7 +98,7 @@ public final class Binder {
               });
     }
     for (RecordShape.Field field : shape.fields()) {
-      if (valueNodes[field.index()] == null || isNull(valueNodes[field.index()])) {
+      if (valueNodes[field.index()] == null || Scalars.isNull(valueNodes[field.index()])) {
         values[field.index()] = absentValue(field, mapping, context);
       }
     }
@@ -113,7 +112,7 @@ public final class Binder {
   private static Object bindField(Node node, RecordShape.Field field, BindContext context) {
     Unsupported unsupported = field.annotation(Unsupported.class);
     if (unsupported != null) {
-      Object value = toPlain(node);
+      Object value = Scalars.toPlain(node);
       if (value != null && !Boolean.FALSE.equals(value)) {
         context.warn(node, "not supported by Gatehouse yet, ignored (" + unsupported.value() + ")");
       }
@@ -146,8 +145,9 @@ public final class Binder {
     Default fallback = field.annotation(Default.class);
     Type type = field.component().getGenericType();
     if (fallback != null) {
-      return scalarValue(
-          new ScalarNode(defaultTag(type), fallback.value(), ScalarStyle.PLAIN), rawClass(type));
+      return Scalars.scalarValue(
+          new ScalarNode(Scalars.defaultTag(type), fallback.value(), ScalarStyle.PLAIN),
+          rawClass(type));
     }
     return emptyOf(type);
   }
@@ -189,7 +189,7 @@ public final class Binder {
         Object value = bind(node, elementType, context);
         return value == null ? null : List.of(value);
       }
-      context.error(node, describe(node) + " (expected: a list)");
+      context.error(node, Scalars.describe(node) + " (expected: a list)");
       return null;
     }
     List<Object> out = new ArrayList<>(sequence.getValue().size());
@@ -202,7 +202,7 @@ public final class Binder {
               "[" + i + "]",
               () -> {
                 context.mark(item);
-                if (isNull(item)) {
+                if (Scalars.isNull(item)) {
                   context.error(item, "null (expected: a value)");
                   return null;
                 }
@@ -219,7 +219,7 @@ public final class Binder {
 
   private static Map<String, Object> bindMap(Node node, Type valueType, BindContext context) {
     if (!(node instanceof MappingNode mapping)) {
-      context.error(node, describe(node) + " (expected: a map)");
+      context.error(node, Scalars.describe(node) + " (expected: a map)");
       return null;
     }
     Map<String, Object> out = new LinkedHashMap<>();
@@ -253,91 +253,21 @@ public final class Binder {
 
   private static Object bindScalar(Node node, Class<?> type, BindContext context) {
     if (Object.class.equals(type)) {
-      return toPlain(node);
+      return Scalars.toPlain(node);
     }
     if (!(node instanceof ScalarNode scalar)) {
-      context.error(node, describe(node) + " (expected: " + expectation(type) + ")");
+      context.error(node, Scalars.describe(node) + " (expected: " + expectation(type) + ")");
       return null;
     }
     try {
-      Object value = scalarValue(scalar, type);
+      Object value = Scalars.scalarValue(scalar, type);
       if (value == null) {
-        context.error(node, describe(node) + " (expected: " + expectation(type) + ")");
+        context.error(node, Scalars.describe(node) + " (expected: " + expectation(type) + ")");
       }
       return value;
     } catch (IllegalArgumentException | ArithmeticException e) {
-      context.error(node, describe(node) + " (expected: " + expectation(type) + ")");
+      context.error(node, Scalars.describe(node) + " (expected: " + expectation(type) + ")");
       return null;
-    }
-  }
-
-  /** Converts a scalar to the type, or returns null when its YAML type does not fit. */
-  private static Object scalarValue(ScalarNode scalar, Class<?> type) {
-    Tag tag = scalar.getTag();
-    String text = scalar.getValue();
-    if (String.class.equals(type)) {
-      return text;
-    }
-    if (Boolean.class.equals(type) || boolean.class.equals(type)) {
-      return Tag.BOOL.equals(tag) ? Boolean.valueOf(text.toLowerCase(java.util.Locale.ROOT)) : null;
-    }
-    if (Integer.class.equals(type) || int.class.equals(type)) {
-      return Tag.INT.equals(tag) ? Math.toIntExact(parseLong(text)) : null;
-    }
-    if (Long.class.equals(type) || long.class.equals(type)) {
-      return Tag.INT.equals(tag) ? parseLong(text) : null;
-    }
-    if (Double.class.equals(type) || double.class.equals(type)) {
-      if (!Tag.INT.equals(tag) && !Tag.FLOAT.equals(tag)) {
-        return null;
-      }
-      double value = Tag.INT.equals(tag) ? parseLong(text) : Double.parseDouble(text);
-      return Double.isFinite(value) ? value : null;
-    }
-    if (Duration.class.equals(type)) {
-      return Tag.STR.equals(tag) ? GoDuration.parse(text) : null;
-    }
-    if (type.isEnum()) {
-      return Tag.STR.equals(tag) ? enumConstant(type, text) : null;
-    }
-    throw new IllegalStateException("no YAML binding for " + type.getName());
-  }
-
-  private static long parseLong(String text) {
-    String body = text.replace("_", "");
-    if (body.startsWith("0x")) {
-      return Long.parseLong(body.substring(2), 16);
-    }
-    if (body.startsWith("0o")) {
-      return Long.parseLong(body.substring(2), 8);
-    }
-    return Long.parseLong(body);
-  }
-
-  private static Object enumConstant(Class<?> type, String text) {
-    for (Object constant : type.getEnumConstants()) {
-      if (enumName((Enum<?>) constant).equals(text)) {
-        return constant;
-      }
-    }
-    if (type.isAnnotationPresent(IgnoreCase.class)) {
-      for (Object constant : type.getEnumConstants()) {
-        if (enumName((Enum<?>) constant).equalsIgnoreCase(text)) {
-          return constant;
-        }
-      }
-    }
-    return null;
-  }
-
-  /** The YAML spelling of an enum constant. */
-  public static String enumName(Enum<?> constant) {
-    try {
-      YamlName name =
-          constant.getDeclaringClass().getField(constant.name()).getAnnotation(YamlName.class);
-      return name != null ? name.value() : constant.name().toLowerCase(java.util.Locale.ROOT);
-    } catch (NoSuchFieldException e) {
-      throw new IllegalStateException(e);
     }
   }
 
@@ -396,14 +326,17 @@ public final class Binder {
     } catch (PatternSyntaxException e) {
       context.error(
           node,
-          quote(pattern) + " (expected: an RE2 regular expression; " + e.getDescription() + ")");
+          Scalars.quote(pattern)
+              + " (expected: an RE2 regular expression; "
+              + e.getDescription()
+              + ")");
     }
   }
 
   private static Object unknownField(
       Node keyNode, RecordShape shape, String key, BindContext context) {
     String suggestion =
-        closest(key, shape.fields().stream().map(RecordShape.Field::yamlName).toList());
+        Names.closest(key, shape.fields().stream().map(RecordShape.Field::yamlName).toList());
     context.error(
         keyNode,
         "unknown field" + (suggestion == null ? "" : " (did you mean \"" + suggestion + "\"?)"));
@@ -419,57 +352,8 @@ public final class Binder {
     if (keyNode instanceof ScalarNode scalar && !Tag.NULL.equals(scalar.getTag())) {
       return scalar.getValue();
     }
-    context.error(keyNode, describe(keyNode) + " (expected: a field name)");
+    context.error(keyNode, Scalars.describe(keyNode) + " (expected: a field name)");
     return null;
-  }
-
-  /** Converts untyped YAML to plain Java values: Map, List, String, Long, Double, Boolean, null. */
-  public static Object toPlain(Node node) {
-    if (node instanceof MappingNode mapping) {
-      Map<String, Object> out = new LinkedHashMap<>();
-      for (NodeTuple tuple : mapping.getValue()) {
-        out.put(String.valueOf(toPlain(tuple.getKeyNode())), toPlain(tuple.getValueNode()));
-      }
-      return out;
-    }
-    if (node instanceof SequenceNode sequence) {
-      return sequence.getValue().stream().map(Binder::toPlain).collect(Collectors.toList());
-    }
-    ScalarNode scalar = (ScalarNode) node;
-    Tag tag = scalar.getTag();
-    try {
-      if (Tag.NULL.equals(tag)) {
-        return null;
-      }
-      if (Tag.BOOL.equals(tag)) {
-        return Boolean.valueOf(scalar.getValue().toLowerCase(java.util.Locale.ROOT));
-      }
-      if (Tag.INT.equals(tag)) {
-        return parseLong(scalar.getValue());
-      }
-      if (Tag.FLOAT.equals(tag)) {
-        return Double.parseDouble(scalar.getValue());
-      }
-    } catch (NumberFormatException e) {
-      return scalar.getValue();
-    }
-    return scalar.getValue();
-  }
-
-  /** How a node reads in an error message: a quoted string, a number, or its kind. */
-  public static String describe(Node node) {
-    if (node instanceof ScalarNode scalar) {
-      Tag tag = scalar.getTag();
-      if (Tag.STR.equals(tag)) {
-        return quote(scalar.getValue());
-      }
-      return Tag.NULL.equals(tag) ? "null" : scalar.getValue();
-    }
-    return node instanceof SequenceNode ? "a list" : "a map";
-  }
-
-  public static String quote(String text) {
-    return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 
   private static String expectation(Class<?> type) {
@@ -491,31 +375,13 @@ public final class Binder {
     if (type.isEnum()) {
       return "one of "
           + Arrays.stream(type.getEnumConstants())
-              .map(c -> enumName((Enum<?>) c))
+              .map(c -> Scalars.enumName((Enum<?>) c))
               .collect(Collectors.joining(", "));
     }
     if (type.isRecord()) {
       return fromScalarMethod(type) != null ? "a string or a map" : "a map";
     }
     return type.getSimpleName();
-  }
-
-  private static Tag defaultTag(Type type) {
-    Class<?> raw = rawClass(type);
-    if (Boolean.class.equals(raw)) {
-      return Tag.BOOL;
-    }
-    if (Integer.class.equals(raw) || Long.class.equals(raw)) {
-      return Tag.INT;
-    }
-    if (Double.class.equals(raw)) {
-      return Tag.FLOAT;
-    }
-    return Tag.STR;
-  }
-
-  private static boolean isNull(Node node) {
-    return node == null || (node instanceof ScalarNode scalar && Tag.NULL.equals(scalar.getTag()));
   }
 
   private static Object emptyOf(Type type) {
@@ -588,7 +454,7 @@ public final class Binder {
       return method.invoke(null, scalar.getValue());
     } catch (InvocationTargetException e) {
       if (e.getCause() instanceof IllegalArgumentException invalid) {
-        context.error(scalar, describe(scalar) + " (" + invalid.getMessage() + ")");
+        context.error(scalar, Scalars.describe(scalar) + " (" + invalid.getMessage() + ")");
         return null;
       }
       throw new IllegalStateException(e.getCause());
@@ -597,41 +463,23 @@ public final class Binder {
     }
   }
 
-  /** The candidate within edit distance 2 of the word, if exactly one is closest. */
-  static String closest(String word, List<String> candidates) {
-    String best = null;
-    int bestDistance = 3;
-    Map<Integer, Integer> ties = new HashMap<>();
-    for (String candidate : candidates) {
-      int distance =
-          editDistance(
-              word.toLowerCase(java.util.Locale.ROOT),
-              candidate.toLowerCase(java.util.Locale.ROOT));
-      ties.merge(distance, 1, Integer::sum);
-      if (distance < bestDistance) {
-        bestDistance = distance;
-        best = candidate;
-      }
-    }
-    return best != null && ties.get(bestDistance) == 1 ? best : null;
+  /** Converts untyped YAML to plain Java values: Map, List, String, Long, Double, Boolean, null. */
+  public static Object toPlain(Node node) {
+    return Scalars.toPlain(node);
   }
 
-  private static int editDistance(String a, String b) {
-    int[] previous = new int[b.length() + 1];
-    int[] current = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      previous[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      current[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-        current[j] = Math.min(substitute, Math.min(previous[j] + 1, current[j - 1] + 1));
-      }
-      int[] swap = previous;
-      previous = current;
-      current = swap;
-    }
-    return previous[b.length()];
+  /** How a node reads in an error message: a quoted string, a number, or its kind. */
+  public static String describe(Node node) {
+    return Scalars.describe(node);
+  }
+
+  /** A string in double quotes, as error messages show values. */
+  public static String quote(String text) {
+    return Scalars.quote(text);
+  }
+
+  /** The YAML spelling of an enum constant. */
+  public static String enumName(Enum<?> constant) {
+    return Scalars.enumName(constant);
   }
 }

@@ -77,8 +77,8 @@ class BinderTest {
 
   @Test
   void suggestsOnlyAnUnambiguousCloseName() {
-    assertThat(Binder.closest("prefx", List.of("prefix", "precedence"))).isEqualTo("prefix");
-    assertThat(Binder.closest("zzzzzz", List.of("prefix", "service"))).isNull();
-    assertThat(Binder.closest("ab", List.of("aa", "bb"))).isNull();
+    assertThat(Names.closest("prefx", List.of("prefix", "precedence"))).isEqualTo("prefix");
+    assertThat(Names.closest("zzzzzz", List.of("prefix", "service"))).isNull();
+    assertThat(Names.closest("ab", List.of("aa", "bb"))).isNull();
   }
 }
