@@ -1,0 +1,196 @@
+package dev.gatehouse.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+class EnvironmentDefaultsTest {
+
+  /** Every subcommand's options as "--option GATEHOUSE_VARIABLE default", sorted by option. */
+  private static final Map<String, List<String>> OPTIONS =
+      Map.of(
+          "run",
+          List.of(
+              "--admin-port GATEHOUSE_ADMIN_PORT 8877",
+              "--ambassador-id GATEHOUSE_AMBASSADOR_ID default",
+              "--authz-grpc-port GATEHOUSE_AUTHZ_GRPC_PORT 9001",
+              "--authz-http-port GATEHOUSE_AUTHZ_HTTP_PORT 9002",
+              "--config-dir GATEHOUSE_CONFIG_DIR null",
+              "--hazelcast-port GATEHOUSE_HAZELCAST_PORT 5701",
+              "--http-port GATEHOUSE_HTTP_PORT 8080",
+              "--https-port GATEHOUSE_HTTPS_PORT 8443",
+              "--ratelimit-port GATEHOUSE_RATELIMIT_PORT 8081",
+              "--redis GATEHOUSE_REDIS null",
+              "--xds-port GATEHOUSE_XDS_PORT 18000"),
+          "control-plane",
+          List.of(
+              "--admin-port GATEHOUSE_ADMIN_PORT 8877",
+              "--ambassador-id GATEHOUSE_AMBASSADOR_ID default",
+              "--config-dir GATEHOUSE_CONFIG_DIR null",
+              "--hazelcast-port GATEHOUSE_HAZELCAST_PORT 5701",
+              "--kubernetes GATEHOUSE_KUBERNETES false",
+              "--xds-port GATEHOUSE_XDS_PORT 18000"),
+          "edge-proxy",
+          List.of(
+              "--admin-port GATEHOUSE_ADMIN_PORT 8877",
+              "--http-port GATEHOUSE_HTTP_PORT 8080",
+              "--https-port GATEHOUSE_HTTPS_PORT 8443",
+              "--xds GATEHOUSE_XDS localhost:18000"),
+          "ext-authz",
+          List.of(
+              "--ambassador-id GATEHOUSE_AMBASSADOR_ID default",
+              "--authz-grpc-port GATEHOUSE_AUTHZ_GRPC_PORT 9001",
+              "--authz-http-port GATEHOUSE_AUTHZ_HTTP_PORT 9002",
+              "--config-dir GATEHOUSE_CONFIG_DIR null"),
+          "ratelimit",
+          List.of(
+              "--ambassador-id GATEHOUSE_AMBASSADOR_ID default",
+              "--config-dir GATEHOUSE_CONFIG_DIR null",
+              "--ratelimit-port GATEHOUSE_RATELIMIT_PORT 8081",
+              "--redis GATEHOUSE_REDIS null"),
+          "validate",
+          List.of(
+              "--ambassador-id GATEHOUSE_AMBASSADOR_ID default",
+              "--config-dir GATEHOUSE_CONFIG_DIR null",
+              "--quiet GATEHOUSE_QUIET false"));
+
+  @Test
+  void everyOptionOfEverySubcommandHasItsVariableAndDefault() {
+    assertThat(Gatehouse.commandLine(Map.of()).getSubcommands()).containsOnlyKeys(OPTIONS.keySet());
+
+    for (String name : OPTIONS.keySet()) {
+      CommandLine command = parse(Map.of(), name);
+
+      assertThat(describe(command.getCommandSpec())).as(name).isEqualTo(OPTIONS.get(name));
+    }
+  }
+
+  @Test
+  void everyOptionOfEverySubcommandIsReadFromItsVariable() {
+    CommandLine gatehouse = Gatehouse.commandLine(Map.of());
+    for (CommandLine command : gatehouse.getSubcommands().values()) {
+      Map<String, String> environment = new HashMap<>();
+      Map<String, String> expected = new HashMap<>();
+      for (OptionSpec option : configurableOptions(command.getCommandSpec())) {
+        String value = sampleValue(option);
+        environment.put(EnvironmentDefaults.variable(option), value);
+        expected.put(option.longestName(), value);
+      }
+
+      CommandLine fromEnvironment = parse(environment, command.getCommandName());
+
+      for (OptionSpec option : configurableOptions(fromEnvironment.getCommandSpec())) {
+        assertThat(Objects.toString(option.getValue()))
+            .as("%s %s", command.getCommandName(), option.longestName())
+            .isEqualTo(expected.get(option.longestName()));
+      }
+    }
+  }
+
+  @Test
+  void commandLineBeatsTheEnvironment() {
+    CommandLine ratelimit =
+        parse(
+            Map.of("GATEHOUSE_RATELIMIT_PORT", "2222", "GATEHOUSE_REDIS", "redis://env:6379"),
+            "ratelimit",
+            "--ratelimit-port",
+            "1111");
+
+    assertThat(valueOf(ratelimit, "--ratelimit-port")).isEqualTo(1111);
+    assertThat(valueOf(ratelimit, "--redis")).isEqualTo(URI.create("redis://env:6379"));
+  }
+
+  @Test
+  void emptyVariableCountsAsUnset() {
+    CommandLine edgeProxy =
+        parse(Map.of("GATEHOUSE_HTTP_PORT", "", "GATEHOUSE_XDS", " "), "edge-proxy");
+
+    assertThat(valueOf(edgeProxy, "--http-port")).isEqualTo(8080);
+    assertThat(valueOf(edgeProxy, "--xds")).isEqualTo(new HostPort("localhost", 18000));
+  }
+
+  @Test
+  void invalidValueInAVariableIsAUsageErrorNamingTheOption() {
+    Execution run = Execution.of(Map.of("GATEHOUSE_XDS", "control-plane"), "edge-proxy");
+
+    assertThat(run.exitCode()).isEqualTo(Gatehouse.USAGE);
+    assertThat(run.err()).contains("--xds").contains("control-plane (expected: HOST:PORT)");
+  }
+
+  @Test
+  void redisMustBeARedisUrl() {
+    Execution run = Execution.of(Map.of("GATEHOUSE_REDIS", "localhost:6379"), "ratelimit");
+
+    assertThat(run.exitCode()).isEqualTo(Gatehouse.USAGE);
+    assertThat(run.err())
+        .contains("--redis")
+        .contains("localhost:6379 (expected: redis://HOST[:PORT] or rediss://HOST[:PORT])");
+  }
+
+  @Test
+  void variableNameComesFromTheLongestOptionName() {
+    OptionSpec option = OptionSpec.builder("-p", "--authz-grpc-port").type(int.class).build();
+
+    assertThat(EnvironmentDefaults.variable(option)).isEqualTo("GATEHOUSE_AUTHZ_GRPC_PORT");
+  }
+
+  /** Parses a command line and returns the subcommand it ran, with its option values set. */
+  private static CommandLine parse(Map<String, String> environment, String... args) {
+    return Gatehouse.commandLine(environment)
+        .parseArgs(args)
+        .subcommand()
+        .commandSpec()
+        .commandLine();
+  }
+
+  private static List<String> describe(CommandSpec spec) {
+    return configurableOptions(spec).stream()
+        .map(
+            o ->
+                o.longestName()
+                    + " "
+                    + EnvironmentDefaults.variable(o)
+                    + " "
+                    + Objects.toString(o.getValue()))
+        .sorted()
+        .toList();
+  }
+
+  private static List<OptionSpec> configurableOptions(CommandSpec spec) {
+    return spec.options().stream().filter(EnvironmentDefaults::configurable).toList();
+  }
+
+  private static Object valueOf(CommandLine command, String option) {
+    return command.getCommandSpec().findOption(option).getValue();
+  }
+
+  /** A value of the option's type that differs from every default. */
+  private static String sampleValue(OptionSpec option) {
+    Class<?> type = option.type();
+    if (type == int.class) {
+      return "4242";
+    }
+    if (type == boolean.class) {
+      return "true";
+    }
+    if (type == Path.class) {
+      return "/from/environment";
+    }
+    if (type == URI.class) {
+      return "redis://from-environment:6379";
+    }
+    if (type == HostPort.class) {
+      return "from-environment:4242";
+    }
+    return "from-environment";
+  }
+}

@@ -1,0 +1,91 @@
+package dev.gatehouse.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class GatehouseTest {
+
+  @Test
+  void versionNamesTheProjectVersion() {
+    Execution run = Execution.of("--version");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).matches("(?s)gatehouse \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\nJava .*");
+  }
+
+  @Test
+  void helpListsEverySubcommand() {
+    Execution run = Execution.of("--help");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out())
+        .contains("Usage: gatehouse")
+        .contains("run", "control-plane", "edge-proxy", "ext-authz", "ratelimit", "validate")
+        .contains("GATEHOUSE_CONFIG_DIR for --config-dir");
+  }
+
+  @Test
+  void withoutSubcommandItIsAUsageError() {
+    Execution run = Execution.of();
+
+    assertThat(run.exitCode()).isEqualTo(Gatehouse.USAGE);
+    assertThat(run.err()).contains("Missing required subcommand");
+  }
+
+  @Test
+  void unknownSubcommandIsAUsageErrorWithASuggestion() {
+    Execution run = Execution.of("validat");
+
+    assertThat(run.exitCode()).isEqualTo(Gatehouse.USAGE);
+    assertThat(run.err()).contains("Unmatched argument").contains("validate");
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "ratelimit     | the ratelimit service comes with issue #3",
+        "ext-authz     | the ext-authz service comes with issue #4",
+        "control-plane | the control plane comes with issue #5",
+        "edge-proxy    | the edge proxy comes with issue #6",
+        "run           | the all-in-one mode comes with issue #7"
+      })
+  void unavailableSubcommandSaysWhichIssueBringsItAndExitsTwo(String command, String reason) {
+    Execution run = Execution.of(command);
+
+    assertThat(run.exitCode()).isEqualTo(Gatehouse.USAGE);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err())
+        .isEqualTo("gatehouse " + command + ": not available yet (" + reason + ")\n");
+  }
+
+  @Test
+  void unavailableSubcommandStillRejectsABadOption() {
+    Execution run = Execution.of("ratelimit", "--ratelimit-port", "70000");
+
+    assertThat(run.exitCode()).isEqualTo(Gatehouse.USAGE);
+    assertThat(run.err())
+        .contains("--ratelimit-port")
+        .contains("port: 70000 (expected: 0..65535)")
+        .doesNotContain("not available yet");
+  }
+
+  @Test
+  void subcommandHelpDocumentsItsOptionsWithDefaultsAndVariables() {
+    Execution run = Execution.of("edge-proxy", "--help");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out())
+        .contains("--xds=HOST:PORT")
+        .contains("Default: localhost:18000")
+        .contains("Env: GATEHOUSE_XDS")
+        .contains("--http-port=PORT")
+        .contains("Default: 8080")
+        .contains("Env: GATEHOUSE_HTTP_PORT")
+        .doesNotContain("GATEHOUSE_HELP")
+        .doesNotContain("GATEHOUSE_VERSION");
+  }
+}
