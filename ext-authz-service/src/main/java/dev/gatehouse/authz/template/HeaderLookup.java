@@ -1,0 +1,8 @@
+package dev.gatehouse.authz.template;
+
+/** What {@code .httpRequestHeader} is in template data: {@code .Get "Name"} gives a header. */
+@FunctionalInterface
+public interface HeaderLookup {
+  /** The header's value, or the empty string. */
+  String get(String name);
+}
