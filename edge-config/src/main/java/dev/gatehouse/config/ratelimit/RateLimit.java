@@ -21,7 +21,13 @@ public record RateLimit(@Required String domain, List<Limit> limits) {
     }
   }
 
-  /** One limit. */
+  /**
+   * One limit.
+   *
+   * @param algorithm a Gatehouse extension; absent: {@code token_bucket} when burstFactor is set,
+   *     else {@code fixed_window}
+   * @param unitMultiplier a Gatehouse extension: the window is this many units (e.g. 5 minutes)
+   */
   public record Limit(
       String name,
       @Default("Enforce") Action action,
@@ -31,7 +37,9 @@ public record RateLimit(@Required String domain, List<Limit> limits) {
       @Range(min = 1) Integer burstFactor,
       List<InjectedHeader> injectRequestHeaders,
       List<InjectedHeader> injectResponseHeaders,
-      ErrorResponse errorResponse) {
+      ErrorResponse errorResponse,
+      Algorithm algorithm,
+      @Default("1") @Range(min = 1, max = 1_000_000) Integer unitMultiplier) {
     public Limit {
       if (pattern.isEmpty()) {
         throw new FieldException("pattern", "empty (expected: at least one {key: value} entry)");
@@ -44,6 +52,17 @@ public record RateLimit(@Required String domain, List<Limit> limits) {
         }
       }
     }
+  }
+
+  /** How a limit counts: Gatehouse's extension of Edge Stack's fixed windows. */
+  @IgnoreCase
+  public enum Algorithm {
+    @YamlName("fixed_window")
+    FIXED_WINDOW,
+    @YamlName("sliding_window")
+    SLIDING_WINDOW,
+    @YamlName("token_bucket")
+    TOKEN_BUCKET
   }
 
   /** Enforce answers 429 over the limit; LogOnly only records it. */
