@@ -1,0 +1,196 @@
+package dev.gatehouse.ratelimit;
+
+import dev.gatehouse.ratelimit.admin.AdminRoutes;
+import dev.gatehouse.ratelimit.admin.RateLimitMetrics;
+import dev.gatehouse.ratelimit.config.DirectoryConfigSource;
+import dev.gatehouse.ratelimit.config.RateLimitConfigSource;
+import dev.gatehouse.ratelimit.grpc.RateLimitGrpcService;
+import dev.gatehouse.ratelimit.limiter.RateLimiter;
+import dev.gatehouse.ratelimit.store.MemoryStore;
+import dev.gatehouse.ratelimit.store.RateLimitStore;
+import dev.gatehouse.ratelimit.store.RedisStore;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.grpc.server.GrpcServer;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ratelimit service: the configuration source, the store, the limiter, and the gRPC listener
+ * (one per event loop, sharing the port). The admin endpoints are a {@link Router} for the caller
+ * to mount on its admin port.
+ */
+public final class RateLimitServer {
+  private static final Logger LOG = LoggerFactory.getLogger(RateLimitServer.class);
+
+  private final Vertx vertx;
+  private final RateLimitServerOptions options;
+  private final RateLimitStore store;
+  private final RateLimitConfigSource source;
+  private final RateLimitMetrics metrics = new RateLimitMetrics(1000);
+  private final RateLimiter limiter;
+  private final AtomicBoolean configured = new AtomicBoolean();
+  private final AtomicInteger port = new AtomicInteger();
+  private String deployment;
+
+  private RateLimitServer(
+      Vertx vertx,
+      RateLimitServerOptions options,
+      RateLimitStore store,
+      RateLimitConfigSource source,
+      LongSupplier nanoClock) {
+    this.vertx = vertx;
+    this.options = options;
+    this.store = store;
+    this.source = source;
+    this.limiter = new RateLimiter(vertx, store, options.limiter(), metrics, nanoClock);
+  }
+
+  /** Starts with the store and config source the options describe. */
+  public static Future<RateLimitServer> start(Vertx vertx, RateLimitServerOptions options) {
+    RateLimitStore store =
+        options.redis() == null ? new MemoryStore() : new RedisStore(vertx, options.redis(), null);
+    return start(
+        vertx,
+        options,
+        store,
+        new DirectoryConfigSource(
+            options.configDir(), options.ambassadorId(), options.pollInterval()),
+        System::nanoTime);
+  }
+
+  /**
+   * Starts with the given store, config source and monotonic clock (tests use their own clock,
+   * which the local over-limit cache then follows too).
+   */
+  public static Future<RateLimitServer> start(
+      Vertx vertx,
+      RateLimitServerOptions options,
+      RateLimitStore store,
+      RateLimitConfigSource source,
+      LongSupplier nanoClock) {
+    RateLimitServer server = new RateLimitServer(vertx, options, store, source, nanoClock);
+    return server.startAll().map(server);
+  }
+
+  private Future<Void> startAll() {
+    // The first load reads files: off the event loop, like every later one (the watcher's thread).
+    return vertx
+        .executeBlocking(
+            () -> {
+              source.start(
+                  update -> {
+                    limiter.apply(update.config());
+                    metrics.configLoad(update.config().version(), update.errorCount());
+                    configured.set(true);
+                  });
+              return null;
+            },
+            false)
+        .compose(
+            loaded ->
+                // A store that is down now must not stop the service: it serves per the failure
+                // mode until the store answers.
+                store
+                    .prepare()
+                    .timeout(2, java.util.concurrent.TimeUnit.SECONDS)
+                    .otherwise(
+                        failure -> {
+                          LOG.warn(
+                              "store {} not ready at start ({}); serving per on_store_error until"
+                                  + " it answers",
+                              store.name(),
+                              failure.getMessage());
+                          return null;
+                        }))
+        .compose(
+            prepared ->
+                vertx.deployVerticle(
+                    GrpcListener::new, new DeploymentOptions().setInstances(options.eventLoops())))
+        .onSuccess(
+            id -> {
+              deployment = id;
+              LOG.info(
+                  "ratelimit listening: port={} tls={} store={} on_store_error={} budget_ms={}",
+                  port.get(),
+                  options.tlsCert() != null,
+                  store.name(),
+                  options.limiter().onStoreError().name().toLowerCase(java.util.Locale.ROOT),
+                  options.limiter().storeBudget().toMillis());
+            })
+        .mapEmpty();
+  }
+
+  /** One gRPC listener on its own event loop; Vert.x shares the port between them. */
+  private final class GrpcListener extends VerticleBase {
+    @Override
+    public Future<?> start() {
+      GrpcServer grpc = new RateLimitGrpcService(limiter).bindTo(GrpcServer.server(vertx));
+      HttpServerOptions http =
+          new HttpServerOptions()
+              .setHost(options.host())
+              .setPort(port.get() != 0 ? port.get() : options.grpcPort())
+              .setHttp2ClearTextEnabled(true)
+              .setTcpNoDelay(true);
+      if (options.tlsCert() != null) {
+        http.setSsl(true)
+            .setUseAlpn(true)
+            .setKeyCertOptions(
+                new PemKeyCertOptions()
+                    .setCertPath(options.tlsCert().toString())
+                    .setKeyPath(options.tlsKey().toString()));
+      }
+      return vertx
+          .createHttpServer(http)
+          .requestHandler(grpc)
+          .listen()
+          .onSuccess((HttpServer bound) -> port.compareAndSet(0, bound.actualPort()));
+    }
+  }
+
+  /** The port the gRPC listener is bound to. */
+  public int grpcPort() {
+    return port.get();
+  }
+
+  public RateLimiter limiter() {
+    return limiter;
+  }
+
+  public RateLimitMetrics metrics() {
+    return metrics;
+  }
+
+  /** {@code /metrics}, {@code /ready} and {@code /live}, to mount on the admin port. */
+  public Router adminRouter() {
+    return AdminRoutes.router(
+        vertx,
+        metrics,
+        () ->
+            new AdminRoutes.Readiness(
+                configured.get() && deployment != null,
+                new JsonObject()
+                    .put("config_version", limiter.config().version())
+                    .put("store", store.name())
+                    .put("store_breaker_open", limiter.storeBreakerOpen())));
+  }
+
+  /** Stops listening, watching and probing, and closes the store. */
+  public Future<Void> close() {
+    source.close();
+    limiter.close();
+    Future<Void> undeployed =
+        deployment == null ? Future.succeededFuture() : vertx.undeploy(deployment);
+    return undeployed.eventually(store::close);
+  }
+}

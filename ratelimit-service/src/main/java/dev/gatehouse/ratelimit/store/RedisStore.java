@@ -1,0 +1,205 @@
+package dev.gatehouse.ratelimit.store;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisClientType;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.RedisRole;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * Counters in Redis: every hit of a request goes in one EVALSHA of {@code ratelimit.lua}, which
+ * checks and counts atomically with Redis's own clock. Standalone and Sentinel give one round trip
+ * per request. In Cluster mode a key's name is wrapped in a hash tag, so that its windows stay in
+ * one slot, and hits are grouped by slot: one script per slot, sent together.
+ */
+public final class RedisStore implements RateLimitStore {
+  static final String SCRIPT = readScript();
+  static final String SCRIPT_SHA = sha1(SCRIPT);
+
+  private final Redis redis;
+  private final RedisSettings settings;
+  private final LongSupplier testClock;
+
+  /**
+   * A store; nothing connects until the first call, so a Redis that is down at start-up is only a
+   * failed call.
+   *
+   * @param testClock null in production (Redis's TIME); tests pass their clock in microseconds
+   */
+  public RedisStore(Vertx vertx, RedisSettings settings, LongSupplier testClock) {
+    this.settings = settings;
+    this.testClock = testClock;
+    this.redis = Redis.createClient(vertx, options(settings));
+  }
+
+  static RedisOptions options(RedisSettings settings) {
+    RedisOptions options =
+        new RedisOptions()
+            .setMaxPoolSize(settings.poolSize())
+            .setMaxPoolWaiting(4096)
+            .setMaxWaitingHandlers(65536);
+    for (URI url : settings.urls()) {
+      options.addConnectionString(url.toString());
+    }
+    switch (settings.mode()) {
+      case SENTINEL ->
+          options
+              .setType(RedisClientType.SENTINEL)
+              .setMasterName(settings.masterName())
+              .setRole(RedisRole.MASTER);
+      case CLUSTER -> options.setType(RedisClientType.CLUSTER);
+      default -> options.setType(RedisClientType.STANDALONE);
+    }
+    NetClientOptions net = new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(1000);
+    if (settings.urls().get(0).getScheme().equals("rediss")) {
+      net.setSsl(true).setHostnameVerificationAlgorithm(settings.insecureTls() ? "" : "HTTPS");
+      if (settings.insecureTls()) {
+        net.setTrustAll(true);
+      }
+    }
+    return options.setNetClientOptions(net);
+  }
+
+  /** The counter name of a hit, as the script and {@link Plan} extend it. */
+  public String keyOf(String base) {
+    String key = settings.keyPrefix() + base;
+    return settings.mode() == RedisSettings.Mode.CLUSTER ? "{" + key + "}" : key;
+  }
+
+  @Override
+  public Future<List<Verdict>> apply(List<Hit> hits) {
+    if (settings.mode() != RedisSettings.Mode.CLUSTER) {
+      return eval(hits);
+    }
+    Map<Integer, List<Integer>> bySlot = new LinkedHashMap<>();
+    for (int i = 0; i < hits.size(); i++) {
+      bySlot.computeIfAbsent(Crc16.slot(keyOf(hits.get(i).key())), s -> new ArrayList<>()).add(i);
+    }
+    if (bySlot.size() == 1) {
+      return eval(hits);
+    }
+    List<Future<List<Verdict>>> calls = new ArrayList<>();
+    List<List<Integer>> groups = new ArrayList<>(bySlot.values());
+    for (List<Integer> group : groups) {
+      calls.add(eval(group.stream().map(hits::get).toList()));
+    }
+    return Future.all(calls)
+        .map(
+            done -> {
+              Verdict[] out = new Verdict[hits.size()];
+              for (int g = 0; g < groups.size(); g++) {
+                List<Verdict> verdicts = calls.get(g).result();
+                for (int j = 0; j < verdicts.size(); j++) {
+                  out[groups.get(g).get(j)] = verdicts.get(j);
+                }
+              }
+              return List.of(out);
+            });
+  }
+
+  private Future<List<Verdict>> eval(List<Hit> hits) {
+    return redis
+        .send(script(Command.EVALSHA, SCRIPT_SHA, hits))
+        .recover(
+            failure ->
+                failure.getMessage() != null && failure.getMessage().startsWith("NOSCRIPT")
+                    ? redis.send(script(Command.EVAL, SCRIPT, hits))
+                    : Future.failedFuture(failure))
+        .map(response -> verdicts(response, hits.size()));
+  }
+
+  private Request script(Command command, String script, List<Hit> hits) {
+    Request request = Request.cmd(command).arg(script).arg(hits.size());
+    for (Hit hit : hits) {
+      request.arg(keyOf(hit.key()));
+    }
+    request.arg(testClock == null ? "" : Long.toString(testClock.getAsLong()));
+    for (Hit hit : hits) {
+      request
+          .arg(hit.algorithm().code())
+          .arg(hit.limit())
+          .arg(hit.windowSeconds())
+          .arg(hit.hits())
+          .arg(hit.enforced() ? "1" : "0")
+          .arg(hit.burst());
+    }
+    return request;
+  }
+
+  private static List<Verdict> verdicts(Response response, int count) {
+    if (response == null || response.size() != count * 4) {
+      throw new IllegalStateException("redis: unexpected script reply " + response);
+    }
+    List<Verdict> out = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      int at = i * 4;
+      out.add(
+          new Verdict(
+              response.get(at).toInteger() == 1,
+              response.get(at + 1).toLong(),
+              response.get(at + 2).toLong(),
+              response.get(at + 3).toLong()));
+    }
+    return out;
+  }
+
+  @Override
+  public Future<Void> prepare() {
+    // Loading the script also opens a connection, so the first request pays neither.
+    return redis.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(SCRIPT)).mapEmpty();
+  }
+
+  @Override
+  public Future<Void> ping() {
+    return redis.send(Request.cmd(Command.PING)).mapEmpty();
+  }
+
+  @Override
+  public Future<Void> close() {
+    return redis.close();
+  }
+
+  @Override
+  public String name() {
+    return "redis";
+  }
+
+  private static String readScript() {
+    try (InputStream in = RedisStore.class.getResourceAsStream("ratelimit.lua")) {
+      if (in == null) {
+        throw new IllegalStateException("ratelimit.lua is missing from the classpath");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String sha1(String text) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-1 is always available", e);
+    }
+  }
+}
