@@ -1,0 +1,225 @@
+package dev.gatehouse.controlplane.compile;
+
+import dev.gatehouse.config.host.TLSContext;
+import dev.gatehouse.config.traffic.AddedHeader;
+import dev.gatehouse.config.traffic.CircuitBreaker;
+import dev.gatehouse.config.traffic.HealthCheck;
+import dev.gatehouse.config.traffic.OutlierDetection;
+import io.envoyproxy.envoy.config.cluster.v3.CircuitBreakers;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster.DiscoveryType;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster.DnsLookupFamily;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster.LbPolicy;
+import io.envoyproxy.envoy.config.core.v3.Address;
+import io.envoyproxy.envoy.config.core.v3.DataSource;
+import io.envoyproxy.envoy.config.core.v3.Http1ProtocolOptions;
+import io.envoyproxy.envoy.config.core.v3.Http2ProtocolOptions;
+import io.envoyproxy.envoy.config.core.v3.RoutingPriority;
+import io.envoyproxy.envoy.config.core.v3.SocketAddress;
+import io.envoyproxy.envoy.config.core.v3.TransportSocket;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.endpoint.v3.Endpoint;
+import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
+import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.TlsCertificate;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
+import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
+import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions.ExplicitHttpConfig;
+import io.envoyproxy.envoy.type.v3.Int64Range;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * Compiles upstreams to Envoy clusters: one per distinct {@link ClusterSpec}, endpoints from the
+ * DNS name (STRICT_DNS, or STATIC for an IP literal) inlined as the load assignment.
+ */
+final class ClusterCompiler {
+  static final String HTTP_PROTOCOL_OPTIONS =
+      "envoy.extensions.upstreams.http.v3.HttpProtocolOptions";
+  static final String TLS_TRANSPORT = "envoy.transport_sockets.tls";
+  private static final Pattern IP_LITERAL =
+      Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}|\\[[0-9a-fA-F:.]+\\]");
+
+  private final SortedMap<String, Cluster> clusters = new TreeMap<>();
+
+  /** The name of the cluster for a spec, compiling it the first time it is seen. */
+  String clusterFor(ClusterSpec spec) {
+    String name = spec.name();
+    clusters.computeIfAbsent(name, n -> compile(n, spec));
+    return name;
+  }
+
+  /** Every cluster, in name order. */
+  List<Cluster> clusters() {
+    return List.copyOf(clusters.values());
+  }
+
+  private static Cluster compile(String name, ClusterSpec spec) {
+    boolean literal = IP_LITERAL.matcher(spec.host()).matches();
+    String address = literal ? spec.host().replace("[", "").replace("]", "") : spec.host();
+    Cluster.Builder cluster =
+        Cluster.newBuilder()
+            .setName(name)
+            .setType(literal ? DiscoveryType.STATIC : DiscoveryType.STRICT_DNS)
+            .setConnectTimeout(Protos.millis(spec.connectTimeoutMs()))
+            .setLbPolicy(LbPolicy.valueOf(spec.policy().name()))
+            .setLoadAssignment(
+                ClusterLoadAssignment.newBuilder()
+                    .setClusterName(name)
+                    .addEndpoints(
+                        LocalityLbEndpoints.newBuilder()
+                            .addLbEndpoints(
+                                LbEndpoint.newBuilder()
+                                    .setEndpoint(
+                                        Endpoint.newBuilder()
+                                            .setAddress(socket(address, spec.port()))))));
+    if (!literal) {
+      cluster.setDnsLookupFamily(DnsLookupFamily.V4_ONLY);
+    }
+    if (!spec.circuitBreakers().isEmpty()) {
+      cluster.setCircuitBreakers(circuitBreakers(spec.circuitBreakers()));
+    }
+    if (spec.outlierDetection() != null) {
+      cluster.setOutlierDetection(outlierDetection(spec.outlierDetection()));
+    }
+    for (HealthCheck check : spec.healthChecks()) {
+      cluster.addHealthChecks(healthCheck(check));
+    }
+    cluster.putTypedExtensionProtocolOptions(HTTP_PROTOCOL_OPTIONS, Protos.any(protocol(spec)));
+    if (spec.tls() || spec.originate() != null) {
+      cluster.setTransportSocket(
+          TransportSocket.newBuilder()
+              .setName(TLS_TRANSPORT)
+              .setTypedConfig(Protos.any(upstreamTls(spec))));
+    }
+    return cluster.build();
+  }
+
+  static Address socket(String host, int port) {
+    return Address.newBuilder()
+        .setSocketAddress(SocketAddress.newBuilder().setAddress(host).setPortValue(port))
+        .build();
+  }
+
+  /** HTTP/2 for gRPC, HTTP/1.1 otherwise; connection idle and lifetime limits. */
+  private static HttpProtocolOptions protocol(ClusterSpec spec) {
+    ExplicitHttpConfig.Builder explicit = ExplicitHttpConfig.newBuilder();
+    if (spec.http2()) {
+      explicit.setHttp2ProtocolOptions(Http2ProtocolOptions.getDefaultInstance());
+    } else {
+      explicit.setHttpProtocolOptions(Http1ProtocolOptions.getDefaultInstance());
+    }
+    HttpProtocolOptions.Builder options =
+        HttpProtocolOptions.newBuilder().setExplicitHttpConfig(explicit);
+    if (spec.idleTimeoutMs() != null || spec.maxConnectionLifetimeMs() != null) {
+      io.envoyproxy.envoy.config.core.v3.HttpProtocolOptions.Builder common =
+          io.envoyproxy.envoy.config.core.v3.HttpProtocolOptions.newBuilder();
+      if (spec.idleTimeoutMs() != null) {
+        common.setIdleTimeout(Protos.millis(spec.idleTimeoutMs()));
+      }
+      if (spec.maxConnectionLifetimeMs() != null) {
+        common.setMaxConnectionDuration(Protos.millis(spec.maxConnectionLifetimeMs()));
+      }
+      options.setCommonHttpProtocolOptions(common);
+    }
+    return options.build();
+  }
+
+  private static UpstreamTlsContext upstreamTls(ClusterSpec spec) {
+    TLSContext context = spec.originate();
+    UpstreamTlsContext.Builder tls = UpstreamTlsContext.newBuilder().setSni(spec.host());
+    if (context == null) {
+      return tls.build();
+    }
+    if (context.sni() != null) {
+      tls.setSni(context.sni());
+    }
+    CommonTlsContext.Builder common = CommonTlsContext.newBuilder();
+    if (context.certChainFile() != null) {
+      common.addTlsCertificates(
+          TlsCertificate.newBuilder()
+              .setCertificateChain(DataSource.newBuilder().setFilename(context.certChainFile()))
+              .setPrivateKey(DataSource.newBuilder().setFilename(context.privateKeyFile())));
+    } else if (context.secret() != null) {
+      common.addTlsCertificateSdsSecretConfigs(TlsCompiler.sds(context.secret()));
+    }
+    common.addAllAlpnProtocols(context.alpn());
+    TlsCompiler.versions(common, context.minTlsVersion(), context.maxTlsVersion());
+    return tls.setCommonTlsContext(common).build();
+  }
+
+  private static CircuitBreakers circuitBreakers(List<CircuitBreaker> breakers) {
+    CircuitBreakers.Builder out = CircuitBreakers.newBuilder();
+    for (CircuitBreaker breaker : breakers) {
+      out.addThresholds(
+          CircuitBreakers.Thresholds.newBuilder()
+              .setPriority(RoutingPriority.valueOf(breaker.priority().name()))
+              .setMaxConnections(Protos.uint32(breaker.maxConnections()))
+              .setMaxPendingRequests(Protos.uint32(breaker.maxPendingRequests()))
+              .setMaxRequests(Protos.uint32(breaker.maxRequests()))
+              .setMaxRetries(Protos.uint32(breaker.maxRetries())));
+    }
+    return out.build();
+  }
+
+  private static io.envoyproxy.envoy.config.cluster.v3.OutlierDetection outlierDetection(
+      OutlierDetection detection) {
+    var out =
+        io.envoyproxy.envoy.config.cluster.v3.OutlierDetection.newBuilder()
+            .setInterval(Protos.duration(detection.interval()))
+            .setConsecutive5Xx(Protos.uint32(detection.consecutive5xx()))
+            .setBaseEjectionTime(Protos.duration(detection.baseEjectionTime()))
+            .setMaxEjectionTime(Protos.duration(detection.maxEjectionTime()))
+            .setMaxEjectionPercent(Protos.uint32(detection.maxEjectionPercent()));
+    if (detection.consecutiveGatewayFailure() != null) {
+      // Envoy enforces gateway-failure ejection at 0% unless told otherwise.
+      out.setConsecutiveGatewayFailure(Protos.uint32(detection.consecutiveGatewayFailure()))
+          .setEnforcingConsecutiveGatewayFailure(Protos.uint32(100));
+    }
+    return out.build();
+  }
+
+  private static io.envoyproxy.envoy.config.core.v3.HealthCheck healthCheck(HealthCheck check) {
+    var out =
+        io.envoyproxy.envoy.config.core.v3.HealthCheck.newBuilder()
+            .setTimeout(Protos.duration(check.timeout()))
+            .setInterval(Protos.duration(check.interval()))
+            .setUnhealthyThreshold(Protos.uint32(check.unhealthyThreshold()))
+            .setHealthyThreshold(Protos.uint32(check.healthyThreshold()));
+    HealthCheck.Http http = check.healthCheck().http();
+    if (http != null) {
+      var httpCheck =
+          io.envoyproxy.envoy.config.core.v3.HealthCheck.HttpHealthCheck.newBuilder()
+              .setPath(http.path())
+              .addAllRequestHeadersToAdd(Protos.headersToAdd(orEmpty(http.addRequestHeaders())))
+              .addAllRequestHeadersToRemove(http.removeRequestHeaders());
+      if (http.hostname() != null) {
+        httpCheck.setHost(http.hostname());
+      }
+      for (HealthCheck.StatusRange range : http.expectedStatuses()) {
+        // Envoy's range end is exclusive; Emissary's max is inclusive.
+        httpCheck.addExpectedStatuses(
+            Int64Range.newBuilder().setStart(range.min()).setEnd(range.max() + 1L));
+      }
+      out.setHttpHealthCheck(httpCheck);
+    } else {
+      HealthCheck.Grpc grpc = check.healthCheck().grpc();
+      var grpcCheck =
+          io.envoyproxy.envoy.config.core.v3.HealthCheck.GrpcHealthCheck.newBuilder()
+              .setServiceName(grpc.upstreamName());
+      if (grpc.authority() != null) {
+        grpcCheck.setAuthority(grpc.authority());
+      }
+      out.setGrpcHealthCheck(grpcCheck);
+    }
+    return out.build();
+  }
+
+  private static Map<String, AddedHeader> orEmpty(Map<String, AddedHeader> headers) {
+    return headers == null ? Map.of() : headers;
+  }
+}
