@@ -50,6 +50,11 @@ public abstract class ServiceHarness {
         FailureMode.ERROR, Duration.ofSeconds(1), false, 100_000, 5, Duration.ofMillis(500));
   }
 
+  /** How the Redis suites reach Redis; suites may add a key prefix. */
+  protected RedisSettings redisSettings() {
+    return RedisSettings.standalone(SharedRedis.server().uri());
+  }
+
   @BeforeAll
   static void startVertx() {
     vertx = Vertx.vertx();
@@ -67,9 +72,7 @@ public abstract class ServiceHarness {
       backing = memory = new MemoryStore(clock::micros);
     } else {
       SharedRedis.command(vertx, Command.FLUSHALL);
-      backing =
-          new RedisStore(
-              vertx, RedisSettings.standalone(SharedRedis.server().uri()), clock::micros);
+      backing = new RedisStore(vertx, redisSettings(), clock::micros);
     }
     RateLimitServerOptions options =
         new RateLimitServerOptions(

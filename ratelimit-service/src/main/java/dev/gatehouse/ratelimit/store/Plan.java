@@ -95,12 +95,13 @@ record Plan(
     double allowAt = newTat - tolerance;
     boolean allowed = allowAt <= now;
     long retry = (long) Math.max(0, Math.ceil(tat + interval - tolerance - now));
-    long full = (long) Math.ceil((allowed ? newTat : tat) - now);
+    // Admitted: until the bucket is full again; denied: until the next token.
+    long reset = allowed ? (long) Math.ceil(newTat - now) : retry;
     return new Plan(
         allowed,
         (long) Math.floor((now - allowAt) / interval),
         Math.max(0, (long) Math.floor((now - (tat - tolerance)) / interval)),
-        full,
+        reset,
         retry,
         hit.key(),
         newTat,

@@ -70,11 +70,13 @@ for i = 1, #KEYS do
     local newTat = math.floor(tat + hits * interval)
     local allowAt = newTat - tolerance
     local allowed = allowAt <= now
-    local full
-    if allowed then full = math.ceil(newTat - now) else full = math.ceil(tat - now) end
+    local retry = math.max(0, math.ceil(tat + interval - tolerance - now))
+    -- Admitted: until the bucket is full again; denied: until the next token.
+    local reset = retry
+    if allowed then reset = math.ceil(newTat - now) end
     p = {allowed = allowed, after = math.floor((now - allowAt) / interval),
-         before = math.max(0, math.floor((now - (tat - tolerance)) / interval)), reset = full,
-         retry = math.max(0, math.ceil(tat + interval - tolerance - now)), key = base,
+         before = math.max(0, math.floor((now - (tat - tolerance)) / interval)), reset = reset,
+         retry = retry, key = base,
          op = 'set', value = newTat, ttl = math.ceil((newTat - now) / 1000) + 1000}
   end
   p.hits = hits
