@@ -22,7 +22,8 @@ public record FilterArguments(
   public static final FilterArguments NONE = new FilterArguments(Set.of(), null, "Lax");
 
   public FilterArguments {
-    scopes = Set.copyOf(scopes);
+    // In the order written, for the scope="..." of a challenge.
+    scopes = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(scopes));
   }
 
   /** When {@code condition} holds (always, if null), deny with {@code status} instead of a 302. */

@@ -24,12 +24,23 @@ public final class Policy {
 
   private final List<Rule> rules;
   private final Map<String, Rule> byName;
+  private final String denyAll;
 
   public Policy(List<Rule> rules) {
+    this(rules, null);
+  }
+
+  private Policy(List<Rule> rules, String denyAll) {
+    this.denyAll = denyAll;
     this.rules = List.copyOf(rules);
     Map<String, Rule> names = new LinkedHashMap<>();
     rules.forEach(r -> names.put(r.name(), r));
     this.byName = Map.copyOf(names);
+  }
+
+  /** A policy that denies every request with a 503, saying why. */
+  public static Policy denyingAll(String reason) {
+    return new Policy(List.of(), reason);
   }
 
   public List<Rule> rules() {
@@ -71,7 +82,13 @@ public final class Policy {
   /** This rule applies. */
   record Matched(Rule rule) implements Selection {}
 
+  /** Every request is denied: the configuration could not be loaded safely. */
+  record DenyAll(String reason) implements Selection {}
+
   Selection select(AuthzRequest request) {
+    if (denyAll != null) {
+      return new DenyAll(denyAll);
+    }
     String named = request.contextExtensions().get(RULE_EXTENSION);
     if (named != null) {
       Rule rule = byName.get(named);

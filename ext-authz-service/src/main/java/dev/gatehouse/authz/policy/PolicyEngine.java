@@ -39,6 +39,10 @@ public final class PolicyEngine {
     if (selection instanceof Policy.NoRule) {
       return Future.succeededFuture(Verdict.ALLOW);
     }
+    if (selection instanceof Policy.DenyAll denyAll) {
+      return Future.succeededFuture(
+          Verdict.Deny.of(503, "authorization unavailable: " + denyAll.reason() + "\n"));
+    }
     if (selection instanceof Policy.UnknownRule unknown) {
       LOG.warn(
           "context extension {}={} names no FilterPolicy rule; denying",

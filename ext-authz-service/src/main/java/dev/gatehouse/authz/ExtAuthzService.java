@@ -1,0 +1,235 @@
+package dev.gatehouse.authz;
+
+import dev.gatehouse.authz.admin.AdminServer;
+import dev.gatehouse.authz.admin.AuthzMetrics;
+import dev.gatehouse.authz.apikey.SecretSource;
+import dev.gatehouse.authz.policy.Policy;
+import dev.gatehouse.authz.policy.PolicyCompiler;
+import dev.gatehouse.authz.policy.PolicyEngine;
+import dev.gatehouse.config.ConfigError;
+import dev.gatehouse.config.Kind;
+import dev.gatehouse.config.LoadResult;
+import dev.gatehouse.config.auth.AuthService;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ext-authz service: gRPC ext_authz and the HTTP mode on every event loop, the admin endpoints,
+ * and the configuration source feeding Filters and FilterPolicies into a {@link PolicyEngine}.
+ * {@link #start} blocks until it serves; never call it on an event loop.
+ */
+public final class ExtAuthzService implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ExtAuthzService.class);
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+  /**
+   * How to run: listen on {@code host}; a port of 0 picks a free one, a negative port disables that
+   * listener (HTTP mode, admin); {@code eventLoops} serving instances.
+   */
+  public record Settings(
+      ConfigSource config,
+      SecretSource secrets,
+      String host,
+      int grpcPort,
+      int httpPort,
+      int adminPort,
+      int eventLoops,
+      Duration outboundTimeout,
+      AuthzRuntime.JwksTimings jwks,
+      List<FilterRegistry.FilterFactory> extraFilters) {
+    public Settings {
+      if (eventLoops < 1) {
+        throw new IllegalArgumentException("eventLoops: " + eventLoops + " (expected: >= 1)");
+      }
+      extraFilters = List.copyOf(extraFilters);
+    }
+  }
+
+  private final Vertx vertx;
+  private final Settings settings;
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final AuthzMetrics metrics = new AuthzMetrics(registry);
+  private final AtomicReference<Policy> policy = new AtomicReference<>(Policy.EMPTY);
+  private final AtomicReference<String> pathPrefix = new AtomicReference<>("");
+  private final AuthzRuntime runtime;
+  private final PolicyEngine engine;
+  private final List<String> deployments = new ArrayList<>();
+  private volatile boolean ready;
+  private int grpcPort;
+  private int httpPort = -1;
+  private HttpServer admin;
+
+  private ExtAuthzService(Vertx vertx, Settings settings) {
+    this.vertx = vertx;
+    this.settings = settings;
+    this.runtime =
+        new AuthzRuntime(vertx, settings.outboundTimeout(), Clock.systemUTC(), settings.jwks());
+    this.engine = new PolicyEngine(policy::get, metrics);
+  }
+
+  /** Starts serving; returns once the first configuration is loaded and the listeners are up. */
+  public static ExtAuthzService start(Vertx vertx, Settings settings) {
+    ExtAuthzService service = new ExtAuthzService(vertx, settings);
+    try {
+      service.startServing();
+      return service;
+    } catch (RuntimeException e) {
+      service.close();
+      throw e;
+    }
+  }
+
+  private void startServing() {
+    FilterRegistry filters =
+        new FilterRegistry(runtime, settings.secrets(), settings.extraFilters());
+    settings.config().start(config -> apply(config, filters));
+    ServingVerticle first = verticle(settings.grpcPort(), settings.httpPort());
+    deployments.add(await(vertx.deployVerticle(first)));
+    grpcPort = first.grpcPort();
+    httpPort = first.httpPort();
+    if (settings.eventLoops() > 1) {
+      deployments.add(
+          await(
+              vertx.deployVerticle(
+                  () -> verticle(grpcPort, httpPort),
+                  new DeploymentOptions().setInstances(settings.eventLoops() - 1))));
+    }
+    if (settings.adminPort() >= 0) {
+      admin =
+          await(
+              AdminServer.start(
+                  vertx, settings.host(), settings.adminPort(), registry, () -> ready));
+    }
+    ready = true;
+    LOG.info(
+        "ext-authz serving gRPC on {}:{}, HTTP mode on {}, admin on {}",
+        settings.host(),
+        grpcPort,
+        httpPort,
+        admin == null ? "-" : admin.actualPort());
+  }
+
+  private ServingVerticle verticle(int grpc, int http) {
+    return new ServingVerticle(settings.host(), grpc, http, this::check, pathPrefix::get);
+  }
+
+  private void apply(LoadResult config, FilterRegistry filters) {
+    for (ConfigError problem : config.problems()) {
+      if (problem.isError()) {
+        LOG.error("{}", problem);
+      } else {
+        LOG.warn("{}", problem);
+      }
+    }
+    Map<String, Filter> compiled = filters.compile(config);
+    List<String> unsafe = unservedPolicySources(config);
+    if (unsafe.isEmpty()) {
+      policy.set(PolicyCompiler.compile(config, compiled));
+    } else {
+      // A FilterPolicy we could not read might have protected anything: deny everything until
+      // it loads, rather than let requests through as if it did not exist.
+      LOG.error("denying every request until these load: {}", unsafe);
+      policy.set(Policy.denyingAll("configuration has errors"));
+    }
+    pathPrefix.set(
+        config.ofKind(Kind.AUTH_SERVICE, AuthService.class).stream()
+            .findFirst()
+            .map(r -> r.spec().pathPrefix())
+            .orElse(""));
+    LOG.info("configuration applied: {}", config.summary());
+  }
+
+  /**
+   * Rejected FilterPolicies, and rejected files, of which no version is being served: whatever they
+   * would protect is unknown.
+   */
+  private static List<String> unservedPolicySources(LoadResult config) {
+    java.util.Set<String> servedIds = new java.util.HashSet<>();
+    java.util.Set<String> servedFiles = new java.util.HashSet<>();
+    config
+        .resources()
+        .forEach(
+            r -> {
+              servedIds.add(r.id());
+              servedFiles.add(r.source().origin());
+            });
+    List<String> unsafe = new ArrayList<>();
+    for (LoadResult.Rejected rejected : config.rejected()) {
+      boolean file = rejected.kind().equals("file") && !servedFiles.contains(rejected.id());
+      boolean policy =
+          rejected.kind().equals(Kind.FILTER_POLICY.yamlName())
+              && !servedIds.contains(rejected.id());
+      if (file || policy) {
+        unsafe.add(rejected.id());
+      }
+    }
+    return unsafe;
+  }
+
+  /** Decides about one request; the entry point of both protocols. */
+  public Future<Verdict> check(AuthzRequest request) {
+    long started = System.nanoTime();
+    return engine
+        .check(request)
+        .onSuccess(verdict -> metrics.checked(verdict, System.nanoTime() - started));
+  }
+
+  public int grpcPort() {
+    return grpcPort;
+  }
+
+  public int httpPort() {
+    return httpPort;
+  }
+
+  public int adminPort() {
+    return admin == null ? -1 : admin.actualPort();
+  }
+
+  public boolean isReady() {
+    return ready;
+  }
+
+  @Override
+  public void close() {
+    ready = false;
+    settings.config().close();
+    for (String id : deployments) {
+      quietly(vertx.undeploy(id));
+    }
+    if (admin != null) {
+      quietly(admin.close());
+    }
+    runtime.close();
+  }
+
+  private static void quietly(Future<?> closing) {
+    try {
+      closing.await(10, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException | RuntimeException e) {
+      LOG.warn("closing: {}", e.toString());
+    }
+  }
+
+  private static <T> T await(Future<T> future) {
+    try {
+      return future.await(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("ext-authz did not start within " + START_TIMEOUT, e);
+    }
+  }
+}
