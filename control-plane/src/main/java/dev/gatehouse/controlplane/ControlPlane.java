@@ -1,0 +1,145 @@
+package dev.gatehouse.controlplane;
+
+import dev.gatehouse.config.LoadResult;
+import dev.gatehouse.config.watch.ConfigWatcher;
+import dev.gatehouse.controlplane.admin.AdminServer;
+import dev.gatehouse.controlplane.admin.ControlPlaneMetrics;
+import dev.gatehouse.controlplane.compile.CompiledConfig;
+import dev.gatehouse.controlplane.compile.Compiler;
+import dev.gatehouse.controlplane.xds.XdsCallbacks;
+import dev.gatehouse.controlplane.xds.XdsServer;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The control plane of one process: watches the config directory, compiles each new configuration
+ * on the watcher's thread, publishes it to the xDS server (on its Vert.x context) and to the
+ * listeners (Hazelcast publication), and serves the admin endpoints. A configuration that fails to
+ * compile is reported and the last good snapshot keeps serving.
+ */
+public final class ControlPlane {
+  private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
+
+  private final Vertx vertx;
+  private final ControlPlaneOptions options;
+  private final XdsCallbacks callbacks = new XdsCallbacks();
+  private final XdsServer xds;
+  private final ControlPlaneMetrics metrics;
+  private final AdminServer admin;
+  private final List<Consumer<ConfigState>> listeners = new CopyOnWriteArrayList<>();
+  private volatile ConfigState state;
+  private volatile boolean ready;
+  private ConfigWatcher watcher;
+
+  public ControlPlane(Vertx vertx, ControlPlaneOptions options) {
+    this.vertx = vertx;
+    this.options = options;
+    this.xds = new XdsServer(vertx, callbacks);
+    this.metrics = new ControlPlaneMetrics(callbacks, () -> state);
+    this.admin = new AdminServer(vertx, this, metrics);
+  }
+
+  /** Adds a consumer of every applied configuration, called on the watcher's thread. */
+  public ControlPlane onApplied(Consumer<ConfigState> listener) {
+    listeners.add(listener);
+    return this;
+  }
+
+  /** Starts the servers, loads the configuration once, then watches it. */
+  public Future<ControlPlane> start() {
+    return xds.listen(options.bindHost(), options.xdsPort())
+        .compose(x -> admin.listen(options.bindHost(), options.adminPort()))
+        .compose(
+            a ->
+                vertx.executeBlocking(
+                    () -> {
+                      watcher =
+                          ConfigWatcher.builder(options.configDir(), this::apply)
+                              .ambassadorId(options.ambassadorId())
+                              .pollInterval(options.pollInterval())
+                              .quietPeriod(options.pollInterval())
+                              .build();
+                      watcher.start();
+                      return this;
+                    }))
+        .onSuccess(c -> ready = state != null);
+  }
+
+  /** Compiles and publishes one configuration; runs on the watcher's thread. */
+  private void apply(LoadResult loaded) {
+    long started = System.nanoTime();
+    CompiledConfig compiled;
+    try {
+      compiled = new Compiler(options.compiler()).compile(loaded);
+    } catch (RuntimeException e) {
+      // A compiler bug must not take the served configuration away.
+      LOG.error("compiling the configuration failed; the last good one keeps serving", e);
+      metrics.failed();
+      return;
+    }
+    ConfigState next =
+        new ConfigState(
+            state == null ? 1 : state.generation() + 1, loaded, compiled, Instant.now());
+    state = next;
+    loaded.problems().forEach(p -> LOG.warn("{}", p));
+    compiled.problems().forEach(p -> LOG.warn("{}", p));
+    boolean changed;
+    try {
+      changed = xds.publisher().publish(compiled).await(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.error("publishing the configuration failed", e);
+      metrics.failed();
+      return;
+    }
+    for (Consumer<ConfigState> listener : listeners) {
+      try {
+        listener.accept(next);
+      } catch (RuntimeException e) {
+        LOG.error("a configuration listener failed", e);
+      }
+    }
+    metrics.applied(changed, System.nanoTime() - started);
+    LOG.info(
+        "configuration {} {}: {}; {} routes, {} clusters",
+        next.generation(),
+        changed ? "published" : "unchanged",
+        loaded.summary(),
+        compiled.routeTable().size(),
+        compiled.clusters().size());
+  }
+
+  public ConfigState state() {
+    return state;
+  }
+
+  public boolean ready() {
+    return ready;
+  }
+
+  public XdsServer xds() {
+    return xds;
+  }
+
+  public XdsCallbacks xdsCallbacks() {
+    return callbacks;
+  }
+
+  public int adminPort() {
+    return admin.actualPort();
+  }
+
+  public Future<Void> close() {
+    ready = false;
+    if (watcher != null) {
+      watcher.close();
+    }
+    return Future.join(xds.close(), admin.close()).mapEmpty();
+  }
+}

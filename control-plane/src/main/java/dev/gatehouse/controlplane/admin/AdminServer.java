@@ -1,0 +1,93 @@
+package dev.gatehouse.controlplane.admin;
+
+import dev.gatehouse.controlplane.ControlPlane;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The admin endpoints on their own port: {@code /ambassador/v0/diag/} (JSON with {@code
+ * ?json=true}), {@code /ready}, {@code /live} (and Emissary's {@code check_ready} / {@code
+ * check_alive}), {@code /metrics} for Prometheus.
+ */
+public final class AdminServer {
+  private final Vertx vertx;
+  private final ControlPlane controlPlane;
+  private final ControlPlaneMetrics metrics;
+  private HttpServer server;
+
+  public AdminServer(Vertx vertx, ControlPlane controlPlane, ControlPlaneMetrics metrics) {
+    this.vertx = vertx;
+    this.controlPlane = controlPlane;
+    this.metrics = metrics;
+  }
+
+  public Future<AdminServer> listen(String host, int port) {
+    Router router = Router.router(vertx);
+    router.get("/ambassador/v0/diag").handler(this::diag);
+    router.get("/ambassador/v0/diag/").handler(this::diag);
+    router.get("/ready").handler(this::ready);
+    router.get("/ambassador/v0/check_ready").handler(this::ready);
+    router.get("/live").handler(ctx -> ctx.response().end("alive\n"));
+    router.get("/ambassador/v0/check_alive").handler(ctx -> ctx.response().end("alive\n"));
+    router.get("/metrics").handler(this::metrics);
+    return vertx
+        .createHttpServer()
+        .requestHandler(router)
+        .listen(port, host)
+        .map(
+            s -> {
+              server = s;
+              return this;
+            });
+  }
+
+  private void ready(RoutingContext ctx) {
+    if (controlPlane.ready()) {
+      ctx.response().end("ready\n");
+    } else {
+      ctx.response().setStatusCode(503).end("not ready: no configuration served yet\n");
+    }
+  }
+
+  private void diag(RoutingContext ctx) {
+    // Built on a worker: with thousands of resources it is too much for the event loop.
+    vertx
+        .executeBlocking(
+            () ->
+                DiagReport.of(
+                        controlPlane.state(),
+                        controlPlane.xds().publisher().current(),
+                        controlPlane.xdsCallbacks())
+                    .encodePrettily())
+        .onSuccess(
+            json -> {
+              boolean asJson = "true".equals(ctx.request().getParam("json"));
+              ctx.response()
+                  .putHeader("content-type", asJson ? "application/json" : "text/plain")
+                  .end(json);
+            })
+        .onFailure(ctx::fail);
+  }
+
+  private void metrics(RoutingContext ctx) {
+    vertx
+        .executeBlocking(metrics::scrape)
+        .onSuccess(
+            text ->
+                ctx.response()
+                    .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
+                    .end(text))
+        .onFailure(ctx::fail);
+  }
+
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  public Future<Void> close() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+}
