@@ -47,6 +47,7 @@ class EnvironmentDefaultsTest {
               "--xds GATEHOUSE_XDS localhost:18000"),
           "ext-authz",
           List.of(
+              "--admin-port GATEHOUSE_ADMIN_PORT 8877",
               "--ambassador-id GATEHOUSE_AMBASSADOR_ID default",
               "--authz-grpc-port GATEHOUSE_AUTHZ_GRPC_PORT 9001",
               "--authz-http-port GATEHOUSE_AUTHZ_HTTP_PORT 9002",
