@@ -4,8 +4,8 @@ import java.util.Objects;
 
 /**
  * One upstream address of a cluster, with its load-balancing weight and its live state (health,
- * ejection, requests in flight). Equality is the address, so state survives an EDS update that
- * keeps the endpoint.
+ * ejection, requests in flight). Equality is address and weight: an update that changes either
+ * makes a new endpoint with fresh state.
  */
 public final class Endpoint {
   private final String host;
@@ -48,12 +48,15 @@ public final class Endpoint {
 
   @Override
   public boolean equals(Object other) {
-    return other instanceof Endpoint that && host.equals(that.host) && port == that.port;
+    return other instanceof Endpoint that
+        && host.equals(that.host)
+        && port == that.port
+        && weight == that.weight;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(host, port);
+    return Objects.hash(host, port, weight);
   }
 
   @Override
