@@ -1,5 +1,6 @@
 package dev.gatehouse.ratelimit;
 
+import dev.gatehouse.config.ConfigError;
 import dev.gatehouse.ratelimit.admin.AdminRoutes;
 import dev.gatehouse.ratelimit.admin.RateLimitMetrics;
 import dev.gatehouse.ratelimit.config.DirectoryConfigSource;
@@ -15,10 +16,12 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.grpc.server.GrpcServer;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
@@ -40,6 +43,7 @@ public final class RateLimitServer {
   private final RateLimitMetrics metrics = new RateLimitMetrics(1000);
   private final RateLimiter limiter;
   private final AtomicBoolean configured = new AtomicBoolean();
+  private volatile List<ConfigError> configProblems = List.of();
   private final AtomicInteger port = new AtomicInteger();
   private String deployment;
 
@@ -91,6 +95,7 @@ public final class RateLimitServer {
               source.start(
                   update -> {
                     limiter.apply(update.config());
+                    configProblems = update.problems();
                     metrics.configLoad(update.config().version(), update.errorCount());
                     configured.set(true);
                   });
@@ -158,6 +163,11 @@ public final class RateLimitServer {
     }
   }
 
+  /** The problems of the configuration served now (file, line, field), errors and warnings. */
+  public List<ConfigError> configProblems() {
+    return configProblems;
+  }
+
   /** The port the gRPC listener is bound to. */
   public int grpcPort() {
     return port.get();
@@ -182,7 +192,11 @@ public final class RateLimitServer {
                 new JsonObject()
                     .put("config_version", limiter.config().version())
                     .put("store", store.name())
-                    .put("store_breaker_open", limiter.storeBreakerOpen())));
+                    .put("store_breaker_open", limiter.storeBreakerOpen())
+                    .put(
+                        "config_problems",
+                        new JsonArray(
+                            configProblems.stream().map(ConfigError::toString).toList()))));
   }
 
   /** Stops listening, watching and probing, and closes the store. */
