@@ -1,15 +1,29 @@
 package dev.gatehouse.launcher;
 
+import dev.gatehouse.controlplane.ControlPlane;
+import dev.gatehouse.controlplane.ControlPlaneOptions;
+import io.vertx.core.Vertx;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code gatehouse control-plane}: watches resources, compiles them, serves xDS. */
 @Command(
     name = "control-plane",
     description =
         "Watches resources (a directory or Kubernetes), compiles them and serves them over xDS.")
-final class ControlPlaneCommand extends PlannedCommand {
+final class ControlPlaneCommand implements Callable<Integer> {
+  @Spec private CommandSpec spec;
+
   @Mixin Options.Resources resources;
 
   @Option(
@@ -20,7 +34,73 @@ final class ControlPlaneCommand extends PlannedCommand {
   @Mixin Options.AdminPort adminPort;
   @Mixin Options.ControlPlanePorts controlPlanePorts;
 
-  ControlPlaneCommand() {
-    super("the control plane", 5);
+  @Override
+  public Integer call() throws Exception {
+    if (kubernetes) {
+      spec.commandLine()
+          .getErr()
+          .println(
+              "gatehouse control-plane: --kubernetes is not available yet (the Kubernetes source"
+                  + " comes with a later part of issue #5); use --config-dir");
+      spec.commandLine().getErr().flush();
+      return Gatehouse.USAGE;
+    }
+    Path dir =
+        resources
+            .configDir()
+            .orElseThrow(
+                () ->
+                    new ParameterException(
+                        spec.commandLine(), "Missing required option: --config-dir=DIR"));
+    if (!Files.exists(dir)) {
+      throw new ParameterException(
+          spec.commandLine(), "--config-dir: " + dir + ": no such file or directory");
+    }
+    ControlPlaneOptions options =
+        new ControlPlaneOptions(
+            dir,
+            resources.ambassadorId(),
+            "0.0.0.0",
+            controlPlanePorts.xdsPort(),
+            adminPort.adminPort(),
+            dev.gatehouse.controlplane.compile.CompilerOptions.DEFAULTS,
+            java.time.Duration.ofMillis(100));
+    Vertx vertx = Vertx.vertx();
+    ControlPlane controlPlane = new ControlPlane(vertx, options);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook = new Thread(() -> stop(controlPlane, vertx, stopped), "gatehouse-shutdown");
+    try {
+      controlPlane.start().await(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      stop(controlPlane, vertx, stopped);
+      spec.commandLine().getErr().println("gatehouse control-plane: cannot start: " + e);
+      spec.commandLine().getErr().flush();
+      return Gatehouse.USAGE;
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    out.printf(
+        "gatehouse control-plane: xDS on port %d, admin on port %d, watching %s%n",
+        controlPlane.xds().actualPort(), controlPlane.adminPort(), dir);
+    out.flush();
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      // Asked to stop in-process (tests, the all-in-one mode): shut down cleanly.
+      Runtime.getRuntime().removeShutdownHook(hook);
+      stop(controlPlane, vertx, stopped);
+    }
+    return Gatehouse.OK;
+  }
+
+  private static void stop(ControlPlane controlPlane, Vertx vertx, CountDownLatch stopped) {
+    try {
+      controlPlane.close().await(10, TimeUnit.SECONDS);
+      vertx.close().await(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      // Stopping anyway; nothing more to release.
+    } finally {
+      stopped.countDown();
+    }
   }
 }

@@ -48,7 +48,6 @@ class GatehouseTest {
       delimiter = '|',
       value = {
         "ratelimit     | the ratelimit service comes with issue #3",
-        "control-plane | the control plane comes with issue #5",
         "edge-proxy    | the edge proxy comes with issue #6",
         "run           | the all-in-one mode comes with issue #7"
       })
