@@ -7,17 +7,30 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * One route with its match compiled for the hot path; the action stays the Envoy {@link Route} the
- * control plane sent, read by the proxy stages that apply it.
+ * One route compiled for the hot path: its match, its action, its header operations and the
+ * per-filter configuration in force for it.
  */
 public final class CompiledRoute {
   private final Route route;
   private final Predicate<RouteRequest> path;
   private final List<HeaderMatch> headers;
   private final List<QueryMatch> queries;
+  private final Action action;
+  private final HeaderOps requestHeaders;
+  private final HeaderOps responseHeaders;
+  private final FilterOverrides overrides;
 
-  CompiledRoute(Route route, String where) {
+  CompiledRoute(Route route, FilterOverrides hostOverrides, String where) {
     this.route = route;
+    this.action = ActionCompiler.compile(route, where);
+    this.requestHeaders =
+        HeaderOps.compile(
+            route.getRequestHeadersToAddList(), route.getRequestHeadersToRemoveList(), where);
+    this.responseHeaders =
+        HeaderOps.compile(
+            route.getResponseHeadersToAddList(), route.getResponseHeadersToRemoveList(), where);
+    this.overrides =
+        ActionCompiler.overrides(route.getTypedPerFilterConfigMap(), where).over(hostOverrides);
     this.path = PathMatch.compile(route.getMatch(), where);
     this.headers =
         route.getMatch().getHeadersList().stream()
@@ -35,6 +48,24 @@ public final class CompiledRoute {
 
   public String name() {
     return route.getName();
+  }
+
+  public Action action() {
+    return action;
+  }
+
+  /** The route's own request header operations (the host's and configuration's apply too). */
+  public HeaderOps requestHeaders() {
+    return requestHeaders;
+  }
+
+  public HeaderOps responseHeaders() {
+    return responseHeaders;
+  }
+
+  /** The per-filter configuration in force for this route, its virtual host's included. */
+  public FilterOverrides overrides() {
+    return overrides;
   }
 
   /** Whether the request matches: path, every header and every query parameter. */

@@ -18,8 +18,12 @@ import java.util.Optional;
  * once per RDS update and swapped in whole.
  */
 public final class RouteTable {
-  /** A virtual host and its compiled routes, in order. */
-  public record Host(VirtualHost virtualHost, List<CompiledRoute> routes) {}
+  /** A virtual host, its compiled routes in order, and its own header operations. */
+  public record Host(
+      VirtualHost virtualHost,
+      List<CompiledRoute> routes,
+      HeaderOps requestHeaders,
+      HeaderOps responseHeaders) {}
 
   /** The host and route a request matched. */
   public record Match(Host host, CompiledRoute route) {}
@@ -27,6 +31,8 @@ public final class RouteTable {
   private record Wildcard(String affix, Host host) {}
 
   private final String name;
+  private final HeaderOps requestHeaders;
+  private final HeaderOps responseHeaders;
   private final Map<String, Host> exact = new HashMap<>();
   private final List<Wildcard> suffixes = new ArrayList<>();
   private final List<Wildcard> prefixes = new ArrayList<>();
@@ -34,17 +40,35 @@ public final class RouteTable {
 
   private RouteTable(RouteConfiguration config) {
     this.name = config.getName();
+    String top = "route_configuration " + name;
+    this.requestHeaders =
+        HeaderOps.compile(
+            config.getRequestHeadersToAddList(), config.getRequestHeadersToRemoveList(), top);
+    this.responseHeaders =
+        HeaderOps.compile(
+            config.getResponseHeadersToAddList(), config.getResponseHeadersToRemoveList(), top);
     for (VirtualHost virtualHost : config.getVirtualHostsList()) {
-      String where = "route_configuration " + name + ": virtual_host " + virtualHost.getName();
+      String where = top + ": virtual_host " + virtualHost.getName();
+      FilterOverrides hostOverrides =
+          ActionCompiler.overrides(virtualHost.getTypedPerFilterConfigMap(), where);
       List<CompiledRoute> routes = new ArrayList<>();
       for (int i = 0; i < virtualHost.getRoutesCount(); i++) {
         var route = virtualHost.getRoutes(i);
-        routes.add(
-            new CompiledRoute(
-                route,
-                where + ": route " + (route.getName().isEmpty() ? "#" + i : route.getName())));
+        String at = where + ": route " + (route.getName().isEmpty() ? "#" + i : route.getName());
+        routes.add(new CompiledRoute(route, hostOverrides, at));
       }
-      Host host = new Host(virtualHost, List.copyOf(routes));
+      Host host =
+          new Host(
+              virtualHost,
+              List.copyOf(routes),
+              HeaderOps.compile(
+                  virtualHost.getRequestHeadersToAddList(),
+                  virtualHost.getRequestHeadersToRemoveList(),
+                  where),
+              HeaderOps.compile(
+                  virtualHost.getResponseHeadersToAddList(),
+                  virtualHost.getResponseHeadersToRemoveList(),
+                  where));
       for (String domain : virtualHost.getDomainsList()) {
         addDomain(domain.toLowerCase(Locale.ROOT), host, where);
       }
@@ -61,6 +85,15 @@ public final class RouteTable {
 
   public String name() {
     return name;
+  }
+
+  /** The configuration-wide request header operations, applied after the host's and route's. */
+  public HeaderOps requestHeaders() {
+    return requestHeaders;
+  }
+
+  public HeaderOps responseHeaders() {
+    return responseHeaders;
   }
 
   private void addDomain(String domain, Host host, String where) {

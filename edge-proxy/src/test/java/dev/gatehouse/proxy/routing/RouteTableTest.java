@@ -19,7 +19,13 @@ import org.junit.jupiter.api.Test;
 
 class RouteTableTest {
   private static Route route(String name, RouteMatch.Builder match) {
-    return Route.newBuilder().setName(name).setMatch(match).build();
+    return Route.newBuilder()
+        .setName(name)
+        .setMatch(match)
+        .setRoute(
+            io.envoyproxy.envoy.config.route.v3.RouteAction.newBuilder()
+                .setCluster("cluster-" + name))
+        .build();
   }
 
   private static RouteMatch.Builder prefix(String prefix) {
