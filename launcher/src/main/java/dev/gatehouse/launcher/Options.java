@@ -1,8 +1,12 @@
 package dev.gatehouse.launcher;
 
+import dev.gatehouse.config.yaml.GoDuration;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
@@ -165,6 +169,182 @@ final class Options {
 
     int hazelcastPort() {
       return hazelcastPort;
+    }
+  }
+
+  /** How the rate limit service counts, fails and answers; see ratelimit-service/README.md. */
+  static final class RateLimitService {
+    @Option(
+        names = "--on-store-error",
+        paramLabel = "MODE",
+        defaultValue = "error",
+        converter = LowerCaseChoice.class,
+        description =
+            "Answer when Redis fails or misses --store-timeout: error (gRPC UNAVAILABLE; Envoy"
+                + " then fails open unless failure_mode_deny), allow (OK) or deny (OVER_LIMIT).")
+    private String onStoreError;
+
+    @Option(
+        names = "--store-timeout",
+        paramLabel = "DURATION",
+        defaultValue = "15ms",
+        converter = DurationConverter.class,
+        description = "Budget for one store call, e.g. 15ms (under Envoy's 20 ms timeout).")
+    private Duration storeTimeout;
+
+    @Option(
+        names = "--response-headers",
+        defaultValue = "false",
+        fallbackValue = "true",
+        arity = "0..1",
+        description =
+            "Add RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset to every answer.")
+    private boolean responseHeaders;
+
+    @Option(
+        names = "--local-cache-size",
+        paramLabel = "N",
+        defaultValue = "100000",
+        description = "Keys remembered as over their limit, answered without Redis; 0: off.")
+    private int localCacheSize;
+
+    @Option(
+        names = "--redis-mode",
+        paramLabel = "MODE",
+        defaultValue = "standalone",
+        converter = LowerCaseChoice.class,
+        description = "standalone, sentinel (--redis names a sentinel) or cluster.")
+    private String redisMode;
+
+    @Option(
+        names = "--redis-nodes",
+        paramLabel = "URL,...",
+        description = "More Redis endpoints, comma-separated: other sentinels or cluster nodes.")
+    private String redisNodes;
+
+    @Option(
+        names = "--redis-sentinel-master",
+        paramLabel = "NAME",
+        description = "The master's name, with --redis-mode sentinel.")
+    private String sentinelMaster;
+
+    @Option(
+        names = "--redis-key-prefix",
+        paramLabel = "PREFIX",
+        defaultValue = "",
+        description = "Prepended to every Redis key (envoyproxy/ratelimit's CACHE_KEY_PREFIX).")
+    private String keyPrefix;
+
+    @Option(
+        names = "--redis-pool-size",
+        paramLabel = "N",
+        defaultValue = "8",
+        description = "Connections per Redis node; requests are pipelined on them.")
+    private int poolSize;
+
+    @Option(
+        names = "--redis-insecure-tls",
+        defaultValue = "false",
+        fallbackValue = "true",
+        arity = "0..1",
+        description = "With rediss://, accept any server certificate.")
+    private boolean insecureTls;
+
+    @Option(
+        names = "--ratelimit-tls-cert",
+        paramLabel = "FILE",
+        description = "PEM certificate chain: serve gRPC over TLS (h2) instead of h2c.")
+    private Path tlsCert;
+
+    @Option(
+        names = "--ratelimit-tls-key",
+        paramLabel = "FILE",
+        description = "PEM private key of --ratelimit-tls-cert.")
+    private Path tlsKey;
+
+    String onStoreError() {
+      return onStoreError;
+    }
+
+    Duration storeTimeout() {
+      return storeTimeout;
+    }
+
+    boolean responseHeaders() {
+      return responseHeaders;
+    }
+
+    int localCacheSize() {
+      return localCacheSize;
+    }
+
+    String redisMode() {
+      return redisMode;
+    }
+
+    /** The URLs of --redis-nodes; throws naming the option when one is not a Redis URL. */
+    List<URI> redisNodes() {
+      List<URI> nodes = new ArrayList<>();
+      if (redisNodes != null) {
+        for (String node : redisNodes.split(",")) {
+          if (!node.isBlank()) {
+            nodes.add(new RedisUrlConverter().convert(node));
+          }
+        }
+      }
+      return nodes;
+    }
+
+    Optional<String> sentinelMaster() {
+      return Optional.ofNullable(sentinelMaster);
+    }
+
+    String keyPrefix() {
+      return keyPrefix;
+    }
+
+    int poolSize() {
+      return poolSize;
+    }
+
+    boolean insecureTls() {
+      return insecureTls;
+    }
+
+    Optional<Path> tlsCert() {
+      return Optional.ofNullable(tlsCert);
+    }
+
+    Optional<Path> tlsKey() {
+      return Optional.ofNullable(tlsKey);
+    }
+  }
+
+  /** Reads a word in any case, as lower case; the command checks it against its choices. */
+  static final class LowerCaseChoice implements ITypeConverter<String> {
+    @Override
+    public String convert(String value) {
+      return value.trim().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /** Reads a duration such as {@code 15ms}, {@code 1.5s} or {@code 2m} (Go syntax), or ISO-8601. */
+  static final class DurationConverter implements ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      try {
+        String text = value.trim();
+        Duration duration =
+            text.startsWith("P") || text.startsWith("p")
+                ? Duration.parse(text)
+                : GoDuration.parse(text);
+        if (duration.isNegative() || duration.isZero()) {
+          throw new TypeConversionException(value + " (expected: a duration > 0, e.g. 15ms)");
+        }
+        return duration;
+      } catch (IllegalArgumentException | java.time.format.DateTimeParseException e) {
+        throw new TypeConversionException(value + " (expected: a duration such as 15ms or 1s)");
+      }
     }
   }
 

@@ -54,10 +54,23 @@ class EnvironmentDefaultsTest {
               "--config-dir GATEHOUSE_CONFIG_DIR null"),
           "ratelimit",
           List.of(
+              "--admin-port GATEHOUSE_ADMIN_PORT 8877",
               "--ambassador-id GATEHOUSE_AMBASSADOR_ID default",
               "--config-dir GATEHOUSE_CONFIG_DIR null",
+              "--local-cache-size GATEHOUSE_LOCAL_CACHE_SIZE 100000",
+              "--on-store-error GATEHOUSE_ON_STORE_ERROR error",
               "--ratelimit-port GATEHOUSE_RATELIMIT_PORT 8081",
-              "--redis GATEHOUSE_REDIS null"),
+              "--ratelimit-tls-cert GATEHOUSE_RATELIMIT_TLS_CERT null",
+              "--ratelimit-tls-key GATEHOUSE_RATELIMIT_TLS_KEY null",
+              "--redis GATEHOUSE_REDIS null",
+              "--redis-insecure-tls GATEHOUSE_REDIS_INSECURE_TLS false",
+              "--redis-key-prefix GATEHOUSE_REDIS_KEY_PREFIX ",
+              "--redis-mode GATEHOUSE_REDIS_MODE standalone",
+              "--redis-nodes GATEHOUSE_REDIS_NODES null",
+              "--redis-pool-size GATEHOUSE_REDIS_POOL_SIZE 8",
+              "--redis-sentinel-master GATEHOUSE_REDIS_SENTINEL_MASTER null",
+              "--response-headers GATEHOUSE_RESPONSE_HEADERS false",
+              "--store-timeout GATEHOUSE_STORE_TIMEOUT PT0.015S"),
           "validate",
           List.of(
               "--ambassador-id GATEHOUSE_AMBASSADOR_ID default",
@@ -191,6 +204,9 @@ class EnvironmentDefaultsTest {
     }
     if (type == HostPort.class) {
       return "from-environment:4242";
+    }
+    if (type == java.time.Duration.class) {
+      return "PT4.242S";
     }
     return "from-environment";
   }

@@ -68,12 +68,12 @@ class GatehouseJarIT {
 
   @Test
   void jarSaysWhenASubcommandIsNotAvailable() throws Exception {
-    Result result = java("ratelimit");
+    Result result = java("edge-proxy");
 
     assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.err())
         .isEqualTo(
-            "gatehouse ratelimit: not available yet (the ratelimit service comes with issue #3)\n");
+            "gatehouse edge-proxy: not available yet (the edge proxy comes with issue #6)\n");
   }
 
   private record Result(int exitCode, String out, String err) {}

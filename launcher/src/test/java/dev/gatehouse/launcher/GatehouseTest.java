@@ -47,7 +47,6 @@ class GatehouseTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "ratelimit     | the ratelimit service comes with issue #3",
         "edge-proxy    | the edge proxy comes with issue #6",
         "run           | the all-in-one mode comes with issue #7"
       })
@@ -62,11 +61,11 @@ class GatehouseTest {
 
   @Test
   void unavailableSubcommandStillRejectsABadOption() {
-    Execution run = Execution.of("ratelimit", "--ratelimit-port", "70000");
+    Execution run = Execution.of("edge-proxy", "--http-port", "70000");
 
     assertThat(run.exitCode()).isEqualTo(Gatehouse.USAGE);
     assertThat(run.err())
-        .contains("--ratelimit-port")
+        .contains("--http-port")
         .contains("port: 70000 (expected: 0..65535)")
         .doesNotContain("not available yet");
   }
