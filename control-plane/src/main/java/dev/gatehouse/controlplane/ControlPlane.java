@@ -6,6 +6,8 @@ import dev.gatehouse.controlplane.admin.AdminServer;
 import dev.gatehouse.controlplane.admin.ControlPlaneMetrics;
 import dev.gatehouse.controlplane.compile.CompiledConfig;
 import dev.gatehouse.controlplane.compile.Compiler;
+import dev.gatehouse.controlplane.replicas.Replicas;
+import dev.gatehouse.controlplane.replicas.ServiceConfigs;
 import dev.gatehouse.controlplane.xds.XdsCallbacks;
 import dev.gatehouse.controlplane.xds.XdsServer;
 import io.vertx.core.Future;
@@ -37,6 +39,7 @@ public final class ControlPlane {
   private volatile ConfigState state;
   private volatile boolean ready;
   private ConfigWatcher watcher;
+  private volatile Replicas replicas;
 
   public ControlPlane(Vertx vertx, ControlPlaneOptions options) {
     this.vertx = vertx;
@@ -56,6 +59,7 @@ public final class ControlPlane {
   public Future<ControlPlane> start() {
     return xds.listen(options.bindHost(), options.xdsPort())
         .compose(x -> admin.listen(options.bindHost(), options.adminPort()))
+        .compose(a -> startReplicas())
         .compose(
             a ->
                 vertx.executeBlocking(
@@ -70,6 +74,22 @@ public final class ControlPlane {
                       return this;
                     }))
         .onSuccess(c -> ready = state != null);
+  }
+
+  /** Joins the other replicas (a blocking Hazelcast start, so on a worker). */
+  private Future<Void> startReplicas() {
+    if (options.replicas() == null) {
+      return Future.succeededFuture();
+    }
+    return vertx
+        .executeBlocking(() -> Replicas.start(options.replicas()))
+        .map(
+            started -> {
+              replicas = started;
+              ServiceConfigs services = new ServiceConfigs(options.configDir());
+              onApplied(state -> started.publish(services.compile(state.loaded())));
+              return null;
+            });
   }
 
   /** Compiles and publishes one configuration; runs on the watcher's thread. */
@@ -131,6 +151,11 @@ public final class ControlPlane {
     return callbacks;
   }
 
+  /** The Hazelcast membership, or null when running without it. */
+  public Replicas replicas() {
+    return replicas;
+  }
+
   public int adminPort() {
     return admin.actualPort();
   }
@@ -140,6 +165,14 @@ public final class ControlPlane {
     if (watcher != null) {
       watcher.close();
     }
-    return Future.join(xds.close(), admin.close()).mapEmpty();
+    Future<Void> left =
+        replicas == null
+            ? Future.succeededFuture()
+            : vertx.executeBlocking(
+                () -> {
+                  replicas.close();
+                  return null;
+                });
+    return Future.join(xds.close(), admin.close(), left).mapEmpty();
   }
 }

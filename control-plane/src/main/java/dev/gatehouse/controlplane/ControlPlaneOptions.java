@@ -1,6 +1,7 @@
 package dev.gatehouse.controlplane;
 
 import dev.gatehouse.controlplane.compile.CompilerOptions;
+import dev.gatehouse.controlplane.replicas.ReplicaOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -21,7 +22,8 @@ public record ControlPlaneOptions(
     int xdsPort,
     int adminPort,
     CompilerOptions compiler,
-    Duration pollInterval) {
+    Duration pollInterval,
+    ReplicaOptions replicas) {
 
   public ControlPlaneOptions {
     Objects.requireNonNull(configDir, "configDir");
@@ -40,11 +42,17 @@ public record ControlPlaneOptions(
         18000,
         8877,
         CompilerOptions.DEFAULTS,
-        Duration.ofMillis(100));
+        Duration.ofMillis(100),
+        null);
   }
 
   public ControlPlaneOptions withPorts(String host, int xds, int admin) {
     return new ControlPlaneOptions(
-        configDir, ambassadorId, host, xds, admin, compiler, pollInterval);
+        configDir, ambassadorId, host, xds, admin, compiler, pollInterval, replicas);
+  }
+
+  public ControlPlaneOptions withReplicas(ReplicaOptions options) {
+    return new ControlPlaneOptions(
+        configDir, ambassadorId, bindHost, xdsPort, adminPort, compiler, pollInterval, options);
   }
 }

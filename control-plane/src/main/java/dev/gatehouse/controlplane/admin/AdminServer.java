@@ -60,7 +60,8 @@ public final class AdminServer {
                 DiagReport.of(
                         controlPlane.state(),
                         controlPlane.xds().publisher().current(),
-                        controlPlane.xdsCallbacks())
+                        controlPlane.xdsCallbacks(),
+                        controlPlane.replicas())
                     .encodePrettily())
         .onSuccess(
             json -> {

@@ -5,6 +5,7 @@ import dev.gatehouse.config.LoadResult;
 import dev.gatehouse.config.Resource;
 import dev.gatehouse.controlplane.ConfigState;
 import dev.gatehouse.controlplane.compile.CompiledConfig;
+import dev.gatehouse.controlplane.replicas.Replicas;
 import dev.gatehouse.controlplane.xds.SnapshotPublisher;
 import dev.gatehouse.controlplane.xds.XdsCallbacks;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
@@ -22,7 +23,8 @@ import java.util.Map;
 final class DiagReport {
   private DiagReport() {}
 
-  static JsonObject of(ConfigState state, SnapshotPublisher.Versions versions, XdsCallbacks xds) {
+  static JsonObject of(
+      ConfigState state, SnapshotPublisher.Versions versions, XdsCallbacks xds, Replicas replicas) {
     JsonObject out = new JsonObject();
     if (state == null) {
       return out.put("ready", false);
@@ -93,6 +95,14 @@ final class DiagReport {
     }
     JsonArray problems = new JsonArray();
     all.forEach(p -> problems.add(p.toString()));
+    if (replicas != null) {
+      out.put(
+          "replicas",
+          new JsonObject()
+              .put("member", replicas.memberId())
+              .put("leader", replicas.isLeader())
+              .put("members", new JsonArray(replicas.members())));
+    }
     return out.put("ready", true)
         .put("generation", state.generation())
         .put("applied_at", state.appliedAt().toString())
