@@ -1,11 +1,14 @@
 package dev.gatehouse.launcher;
 
+import dev.gatehouse.config.distribution.Distribution;
 import dev.gatehouse.controlplane.ControlPlane;
 import dev.gatehouse.controlplane.ControlPlaneOptions;
+import dev.gatehouse.controlplane.replicas.ReplicaOptions;
 import io.vertx.core.Vertx;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +36,7 @@ final class ControlPlaneCommand implements Callable<Integer> {
 
   @Mixin Options.AdminPort adminPort;
   @Mixin Options.ControlPlanePorts controlPlanePorts;
+  @Mixin Options.ControlPlaneCluster cluster;
 
   @Override
   public Integer call() throws Exception {
@@ -64,7 +68,14 @@ final class ControlPlaneCommand implements Callable<Integer> {
             controlPlanePorts.xdsPort(),
             adminPort.adminPort(),
             dev.gatehouse.controlplane.compile.CompilerOptions.DEFAULTS,
-            java.time.Duration.ofMillis(100));
+            Duration.ofMillis(100),
+            new ReplicaOptions(
+                Distribution.CLUSTER_NAME,
+                "0.0.0.0",
+                controlPlanePorts.hazelcastPort(),
+                cluster.members(),
+                cluster.dnsService().orElse(null),
+                Duration.ofHours(24)));
     Vertx vertx = Vertx.vertx();
     ControlPlane controlPlane = new ControlPlane(vertx, options);
     CountDownLatch stopped = new CountDownLatch(1);
@@ -79,8 +90,12 @@ final class ControlPlaneCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     out.printf(
-        "gatehouse control-plane: xDS on port %d, admin on port %d, watching %s%n",
-        controlPlane.xds().actualPort(), controlPlane.adminPort(), dir);
+        "gatehouse control-plane: xDS on port %d, admin on port %d, Hazelcast member %s,"
+            + " watching %s%n",
+        controlPlane.xds().actualPort(),
+        controlPlane.adminPort(),
+        controlPlane.replicas().memberId(),
+        dir);
     out.flush();
     Runtime.getRuntime().addShutdownHook(hook);
     try {

@@ -348,6 +348,38 @@ final class Options {
     }
   }
 
+  /** How control-plane replicas find each other (Hazelcast on --hazelcast-port). */
+  static final class ControlPlaneCluster {
+    @Option(
+        names = "--cluster-members",
+        paramLabel = "HOST:PORT,...",
+        description =
+            "Control-plane replicas to join over TCP, comma-separated (docker compose). Absent:"
+                + " this replica starts alone, unless --cluster-dns-service is given.")
+    private String members;
+
+    @Option(
+        names = "--cluster-dns-service",
+        paramLabel = "NAME",
+        description =
+            "Kubernetes headless Service whose DNS records list the replicas (Helm), e.g."
+                + " gatehouse-hazelcast.gatehouse.svc.cluster.local.")
+    private String dnsService;
+
+    java.util.List<String> members() {
+      return members == null
+          ? java.util.List.of()
+          : java.util.Arrays.stream(members.split(","))
+              .map(String::strip)
+              .filter(m -> !m.isEmpty())
+              .toList();
+    }
+
+    Optional<String> dnsService() {
+      return Optional.ofNullable(dnsService);
+    }
+  }
+
   /** Reads a {@code redis://} or {@code rediss://} (TLS) URL with a host. */
   static final class RedisUrlConverter implements ITypeConverter<URI> {
     @Override

@@ -23,12 +23,13 @@ class ControlPlaneCommandTest {
   @TempDir Path dir;
 
   @Test
-  void servesTheConfigDirectoryUntilInterrupted() throws Exception {
+  void servesTheConfigDirectoryAndJoinsHazelcastUntilInterrupted() throws Exception {
     Files.writeString(
         dir.resolve("quote.yaml"),
         "apiVersion: getambassador.io/v3alpha1\nkind: Mapping\nmetadata: {name: quote}\n"
             + "spec: {prefix: /quote/, service: quote}\n");
     StringWriter out = new StringWriter();
+    String hazelcastPort = String.valueOf(freePort());
     AtomicInteger exit = new AtomicInteger(-1);
     Thread running =
         new Thread(
@@ -44,11 +45,14 @@ class ControlPlaneCommandTest {
                       "--xds-port",
                       "0",
                       "--admin-port",
-                      "0"));
+                      "0",
+                      "--hazelcast-port",
+                      hazelcastPort));
             });
     running.start();
     try {
-      Pattern started = Pattern.compile("xDS on port (\\d+), admin on port (\\d+)");
+      Pattern started =
+          Pattern.compile("xDS on port (\\d+), admin on port (\\d+), Hazelcast member ");
       Matcher ports = awaitOutput(out, started);
 
       HttpResponse<String> diag =
@@ -69,6 +73,12 @@ class ControlPlaneCommandTest {
       running.join(20_000);
     }
     assertThat(exit.get()).isEqualTo(Gatehouse.OK);
+  }
+
+  private static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
   }
 
   /** Waits for the start line; the launcher has no Awaitility, and the line is the event. */

@@ -35,6 +35,8 @@ class EnvironmentDefaultsTest {
           List.of(
               "--admin-port GATEHOUSE_ADMIN_PORT 8877",
               "--ambassador-id GATEHOUSE_AMBASSADOR_ID default",
+              "--cluster-dns-service GATEHOUSE_CLUSTER_DNS_SERVICE null",
+              "--cluster-members GATEHOUSE_CLUSTER_MEMBERS null",
               "--config-dir GATEHOUSE_CONFIG_DIR null",
               "--hazelcast-port GATEHOUSE_HAZELCAST_PORT 5701",
               "--kubernetes GATEHOUSE_KUBERNETES false",
