@@ -97,17 +97,20 @@ public final class ExtAuthzService implements AutoCloseable {
     FilterRegistry filters =
         new FilterRegistry(runtime, settings.secrets(), settings.extraFilters());
     settings.config().start(config -> apply(config, filters));
-    ServingVerticle first = verticle(settings.grpcPort(), settings.httpPort());
-    deployments.add(await(vertx.deployVerticle(first)));
-    grpcPort = first.grpcPort();
-    httpPort = first.httpPort();
-    if (settings.eventLoops() > 1) {
-      deployments.add(
-          await(
-              vertx.deployVerticle(
-                  () -> verticle(grpcPort, httpPort),
-                  new DeploymentOptions().setInstances(settings.eventLoops() - 1))));
-    }
+    // All instances at once with the requested ports: Vert.x then shares each listener between
+    // them (port 0 included, which becomes one random port for all).
+    List<ServingVerticle> instances = new java.util.concurrent.CopyOnWriteArrayList<>();
+    deployments.add(
+        await(
+            vertx.deployVerticle(
+                () -> {
+                  ServingVerticle verticle = verticle(settings.grpcPort(), settings.httpPort());
+                  instances.add(verticle);
+                  return verticle;
+                },
+                new DeploymentOptions().setInstances(settings.eventLoops()))));
+    grpcPort = instances.get(0).grpcPort();
+    httpPort = instances.get(0).httpPort();
     if (settings.adminPort() >= 0) {
       admin =
           await(
