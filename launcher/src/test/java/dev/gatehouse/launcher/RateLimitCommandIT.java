@@ -156,7 +156,9 @@ class RateLimitCommandIT {
   }
 
   private static HttpResponse<String> get(int port, String path) throws Exception {
-    return java.net.http.HttpClient.newHttpClient()
+    return java.net.http.HttpClient.newBuilder()
+        .version(java.net.http.HttpClient.Version.HTTP_1_1)
+        .build()
         .send(
             HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(5))

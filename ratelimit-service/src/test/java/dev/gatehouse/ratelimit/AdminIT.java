@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 /** {@code /metrics}, {@code /ready} and {@code /live} as the launcher mounts them. */
 class AdminIT extends ServiceHarness {
   private HttpServer admin;
-  private final HttpClient http = HttpClient.newHttpClient();
+  private final HttpClient http =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   @Override
   protected Store store() {

@@ -48,6 +48,6 @@ public record RedisSettings(
 
   /** One standalone Redis at {@code url}, no prefix. */
   public static RedisSettings standalone(String url) {
-    return new RedisSettings(List.of(URI.create(url)), Mode.STANDALONE, null, "", false, 8);
+    return new RedisSettings(List.of(URI.create(url)), Mode.STANDALONE, null, "", false, 2);
   }
 }

@@ -1,11 +1,13 @@
 package dev.gatehouse.ratelimit.store;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisClientType;
+import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.RedisRole;
 import io.vertx.redis.client.Request;
@@ -22,13 +24,15 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
  * Counters in Redis: every hit of a request goes in one EVALSHA of {@code ratelimit.lua}, which
  * checks and counts atomically with Redis's own clock. Standalone and Sentinel give one round trip
- * per request. In Cluster mode a key's name is wrapped in a hash tag, so that its windows stay in
- * one slot, and hits are grouped by slot: one script per slot, sent together.
+ * per request, pipelined with other requests' on one long-lived connection per event loop. In
+ * Cluster mode a key's name is wrapped in a hash tag, so that its windows stay in one slot, and
+ * hits are grouped by slot: one script per slot, sent together.
  */
 public final class RedisStore implements RateLimitStore {
   static final String SCRIPT = readScript();
@@ -37,6 +41,12 @@ public final class RedisStore implements RateLimitStore {
   private final Redis redis;
   private final RedisSettings settings;
   private final LongSupplier testClock;
+  // One long-lived connection per event loop, that the loop's requests are pipelined on: used from
+  // its own loop, a connection costs no thread hop. A connection that fails or closes is dropped
+  // and the next request opens a new one. Calls from other threads share one more.
+  private final ConcurrentHashMap<Thread, Future<RedisConnection>> connections =
+      new ConcurrentHashMap<>();
+  private static final Thread OFF_LOOP = new Thread(() -> {}, "off-event-loop");
 
   /**
    * A store; nothing connects until the first call, so a Redis that is down at start-up is only a
@@ -48,6 +58,34 @@ public final class RedisStore implements RateLimitStore {
     this.settings = settings;
     this.testClock = testClock;
     this.redis = Redis.createClient(vertx, options(settings));
+  }
+
+  /** The connection of the calling event loop: open, being opened, or a fresh attempt. */
+  private Future<RedisConnection> connection() {
+    Thread loop = Context.isOnEventLoopThread() ? Thread.currentThread() : OFF_LOOP;
+    Future<RedisConnection> current = connections.get(loop);
+    if (current != null && !current.failed()) {
+      return current;
+    }
+    Future<RedisConnection> fresh = redis.connect();
+    boolean installed =
+        current == null
+            ? connections.putIfAbsent(loop, fresh) == null
+            : connections.replace(loop, current, fresh);
+    if (!installed) {
+      fresh.onSuccess(RedisConnection::close);
+      return connection();
+    }
+    fresh.onSuccess(
+        connection -> {
+          connection.exceptionHandler(failure -> connections.remove(loop, fresh));
+          connection.endHandler(end -> connections.remove(loop, fresh));
+        });
+    return fresh;
+  }
+
+  private Future<Response> send(Request request) {
+    return connection().compose(connection -> connection.send(request));
   }
 
   static RedisOptions options(RedisSettings settings) {
@@ -116,12 +154,11 @@ public final class RedisStore implements RateLimitStore {
   }
 
   private Future<List<Verdict>> eval(List<Hit> hits) {
-    return redis
-        .send(script(Command.EVALSHA, SCRIPT_SHA, hits))
+    return send(script(Command.EVALSHA, SCRIPT_SHA, hits))
         .recover(
             failure ->
                 failure.getMessage() != null && failure.getMessage().startsWith("NOSCRIPT")
-                    ? redis.send(script(Command.EVAL, SCRIPT, hits))
+                    ? send(script(Command.EVAL, SCRIPT, hits))
                     : Future.failedFuture(failure))
         .map(response -> verdicts(response, hits.size()));
   }
@@ -164,16 +201,18 @@ public final class RedisStore implements RateLimitStore {
   @Override
   public Future<Void> prepare() {
     // Loading the script also opens a connection, so the first request pays neither.
-    return redis.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(SCRIPT)).mapEmpty();
+    return send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(SCRIPT)).mapEmpty();
   }
 
   @Override
   public Future<Void> ping() {
-    return redis.send(Request.cmd(Command.PING)).mapEmpty();
+    return send(Request.cmd(Command.PING)).mapEmpty();
   }
 
   @Override
   public Future<Void> close() {
+    connections.values().forEach(connection -> connection.onSuccess(RedisConnection::close));
+    connections.clear();
     return redis.close();
   }
 
