@@ -24,6 +24,7 @@ public final class ClusterRuntime implements AutoCloseable {
   private final HealthChecker healthChecker;
   private final AtomicInteger activeRequests = new AtomicInteger();
   private final AtomicInteger activeRetries = new AtomicInteger();
+  private final io.vertx.grpc.client.GrpcClient grpc;
 
   public ClusterRuntime(Vertx vertx, ClusterSettings settings) {
     this.settings = settings;
@@ -33,6 +34,7 @@ public final class ClusterRuntime implements AutoCloseable {
     this.outliers = new OutlierDetector(settings.outlier(), settings.endpoints());
     this.healthChecker =
         settings.healthCheck() == null ? null : new HealthChecker(vertx, client, settings);
+    this.grpc = io.vertx.grpc.client.GrpcClient.client(vertx, client);
   }
 
   private static HttpClientOptions clientOptions(ClusterSettings settings) {
@@ -88,6 +90,11 @@ public final class ClusterRuntime implements AutoCloseable {
 
   public HttpClientAgent client() {
     return client;
+  }
+
+  /** A gRPC client over this cluster's connections, for the ext_authz and rate-limit services. */
+  public io.vertx.grpc.client.GrpcClient grpc() {
+    return grpc;
   }
 
   /** Starts active health checks, if the cluster has them. */

@@ -1,0 +1,65 @@
+package dev.gatehouse.proxy.proxy;
+
+import io.vertx.core.MultiMap;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * X-Forwarded-For, X-Forwarded-Proto and x-request-id, as Envoy's HTTP connection manager sets
+ * them: with use_remote_address the client is the peer, else the address xff_num_trusted_hops back
+ * from the end of X-Forwarded-For.
+ */
+final class Forwarding {
+  private Forwarding() {}
+
+  /** The client address to trust for this request. */
+  static String clientAddress(MultiMap headers, String peer, ListenerSettings listener) {
+    if (listener.useRemoteAddress() && listener.xffNumTrustedHops() == 0) {
+      return peer;
+    }
+    List<String> hops = xff(headers);
+    if (listener.useRemoteAddress()) {
+      hops = new java.util.ArrayList<>(hops);
+      hops.add(peer);
+    }
+    int index = hops.size() - 1 - listener.xffNumTrustedHops();
+    if (index < 0 || hops.isEmpty()) {
+      return hops.isEmpty() ? peer : hops.get(0);
+    }
+    return hops.get(index);
+  }
+
+  /**
+   * Appends the peer to X-Forwarded-For and sets X-Forwarded-Proto, when the edge is the first hop
+   * we trust.
+   */
+  static void apply(MultiMap headers, String peer, boolean tls, ListenerSettings listener) {
+    if (listener.useRemoteAddress()) {
+      String existing = headers.get("x-forwarded-for");
+      headers.set(
+          "x-forwarded-for",
+          existing == null || existing.isBlank() ? peer : existing + ", " + peer);
+      if (listener.xffNumTrustedHops() == 0 || !headers.contains("x-forwarded-proto")) {
+        headers.set("x-forwarded-proto", tls ? "https" : "http");
+      }
+    } else if (!headers.contains("x-forwarded-proto")) {
+      headers.set("x-forwarded-proto", tls ? "https" : "http");
+    }
+    if (!listener.preserveRequestId() || !headers.contains("x-request-id")) {
+      headers.set("x-request-id", java.util.UUID.randomUUID().toString());
+    }
+  }
+
+  private static List<String> xff(MultiMap headers) {
+    List<String> out = new java.util.ArrayList<>();
+    for (String value : headers.getAll("x-forwarded-for")) {
+      for (String part : value.split(",")) {
+        String hop = part.strip().toLowerCase(Locale.ROOT);
+        if (!hop.isEmpty()) {
+          out.add(hop);
+        }
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,248 @@
+package dev.gatehouse.proxy.proxy;
+
+import dev.gatehouse.proxy.routing.Action;
+import dev.gatehouse.proxy.routing.RouteTable;
+import dev.gatehouse.proxy.upstream.ClusterRuntime;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+
+/**
+ * The request path of one listener, in Envoy's order: check and normalize the request, pick the
+ * virtual host and route, answer redirects, direct responses and CORS preflights at the edge, run
+ * ext_authz and rate limiting, then forward with retries and relay the response with the route's
+ * header operations. Every failure ends in {@link Failures}.
+ */
+public final class ProxyHandler implements Handler<HttpServerRequest> {
+  /** Bodies up to this size are buffered, so that retries can resend them. */
+  static final long MAX_BUFFERED_BODY = 1024 * 1024;
+
+  private final Vertx vertx;
+  private final ListenerSettings listener;
+  private final Supplier<ProxySnapshot> snapshot;
+  private final EdgeFilters filters;
+
+  public ProxyHandler(
+      Vertx vertx,
+      ListenerSettings listener,
+      Supplier<ProxySnapshot> snapshot,
+      EdgeFilters filters) {
+    this.vertx = vertx;
+    this.listener = listener;
+    this.snapshot = snapshot;
+    this.filters = filters;
+  }
+
+  @Override
+  public void handle(HttpServerRequest request) {
+    request.pause();
+    ProxySnapshot config = snapshot.get();
+    Exchange exchange;
+    try {
+      exchange = accept(request);
+    } catch (ProxyFailure failure) {
+      reply(request, failure, MultiMap.caseInsensitiveMultiMap());
+      return;
+    }
+    RouteTable table = config.routes().get(listener.routeConfigName());
+    RouteTable.Match match =
+        table == null ? null : table.match(exchange.routeRequest()).orElse(null);
+    if (match == null) {
+      reply(request, new ProxyFailure(404, ""), MultiMap.caseInsensitiveMultiMap());
+      return;
+    }
+    var requireTls = match.host().virtualHost().getRequireTls();
+    if (!listener.tls()
+        && requireTls != io.envoyproxy.envoy.config.route.v3.VirtualHost.TlsRequirementType.NONE) {
+      // Envoy's require_tls (a Host's insecure Redirect): both EXTERNAL_ONLY and ALL redirect here.
+      String host = exchange.authority.replaceFirst(":\\d+$", "");
+      reply(
+          request,
+          new ProxyFailure(
+              301,
+              "",
+              MultiMap.caseInsensitiveMultiMap()
+                  .add("location", "https://" + host + exchange.path)),
+          MultiMap.caseInsensitiveMultiMap());
+      return;
+    }
+    MultiMap corsHeaders = MultiMap.caseInsensitiveMultiMap();
+    if (listener.cors() && Cors.handle(exchange, match.route().overrides().cors(), corsHeaders)) {
+      return; // a preflight, answered here
+    }
+    if (match.route().route().getMatch().hasPrefix()) {
+      exchange.matchedPrefix = match.route().route().getMatch().getPrefix();
+    }
+    Action action = match.route().action();
+    if (action instanceof Action.Redirect redirect) {
+      reply(request, Redirects.answer(exchange, redirect), corsHeaders);
+      return;
+    }
+    if (action instanceof Action.Direct direct) {
+      reply(request, new ProxyFailure(direct.status(), direct.body()), corsHeaders);
+      return;
+    }
+    Action.Forward forward = (Action.Forward) action;
+    Action.WeightedTarget target =
+        forward.target(ThreadLocalRandom.current().nextInt(forward.totalWeight()));
+    ClusterRuntime cluster = config.clusters().get(target.cluster());
+    if (cluster == null) {
+      reply(request, new ProxyFailure(503, "cluster not found: " + target.cluster()), corsHeaders);
+      return;
+    }
+    body(exchange)
+        .compose(
+            body ->
+                filters
+                    .run(exchange, match, forward, target.cluster(), body, listener)
+                    .compose(
+                        ignored ->
+                            forward(exchange, match, forward, target, cluster, corsHeaders, body)))
+        .onFailure(error -> reply(request, Failures.of(error), corsHeaders));
+  }
+
+  private Exchange accept(HttpServerRequest request) {
+    String path = Paths.normalize(request.uri(), listener.mergeSlashes(), listener.normalizePath());
+    if (path == null) {
+      throw new ProxyFailure(400, "Bad Request");
+    }
+    String authority = request.authority() == null ? "" : request.authority().toString();
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(request.headers());
+    String peer =
+        request.remoteAddress() == null ? "127.0.0.1" : request.remoteAddress().hostAddress();
+    String client = Forwarding.clientAddress(headers, peer, listener);
+    Forwarding.apply(headers, peer, listener.tls(), listener);
+    boolean upgrade = headers.contains("upgrade");
+    HopByHop.strip(headers, upgrade);
+    return new Exchange(
+        request, listener.tls() ? "https" : "http", client, authority, path, headers);
+  }
+
+  private Future<Void> forward(
+      Exchange exchange,
+      RouteTable.Match match,
+      Action.Forward forward,
+      Action.WeightedTarget target,
+      ClusterRuntime cluster,
+      MultiMap corsHeaders,
+      Buffer body) {
+    RouteTable table = snapshot.get().routes().get(listener.routeConfigName());
+    MultiMap headers = exchange.headers;
+    target.requestHeaders().apply(headers, exchange);
+    match.route().requestHeaders().apply(headers, exchange);
+    match.host().requestHeaders().apply(headers, exchange);
+    if (table != null) {
+      table.requestHeaders().apply(headers, exchange);
+    }
+    String upstreamPath =
+        Rewrites.path(exchange.path, match.route().route().getMatch(), forward.rewrite());
+    String authority =
+        Rewrites.authority(exchange.authority, forward.hostRewrite(), cluster, headers);
+    headers.set("host", authority);
+    headers.set("x-envoy-original-path", exchange.path);
+    long hash = HashPolicies.hash(forward.hashPolicies(), exchange);
+    Mirrors.send(
+        vertx, snapshot.get(), forward.mirrors(), exchange, upstreamPath, authority, headers, body);
+    UpstreamCall call =
+        new UpstreamCall(
+            vertx,
+            cluster,
+            forward.retry(),
+            forward.timeout(),
+            exchange.request.method(),
+            upstreamPath,
+            headers,
+            body,
+            body == null ? exchange.request : null,
+            hash);
+    Future<io.vertx.core.http.HttpClientResponse> response = call.start();
+    if (body == null) {
+      exchange.request.resume(); // the upstream request now reads the streamed body
+    }
+    return response.compose(
+        upstream ->
+            ResponseRelay.relay(
+                    upstream,
+                    exchange.request.response(),
+                    out -> editResponse(out, exchange, match, target, table, corsHeaders))
+                .onComplete(done -> call.done()));
+  }
+
+  /** The whole body when it is small enough to buffer (or absent), else null: it will stream. */
+  private static Future<Buffer> body(Exchange exchange) {
+    HttpServerRequest request = exchange.request;
+    String length = request.getHeader("content-length");
+    boolean noBody =
+        request.version() != io.vertx.core.http.HttpVersion.HTTP_2
+            && length == null
+            && !request.headers().contains("transfer-encoding");
+    if (noBody || "0".equals(length)) {
+      request.resume(); // nothing to read, but a paused request would hold up the connection
+      return Future.succeededFuture(Buffer.buffer());
+    }
+    if (length != null && parse(length) >= 0 && parse(length) <= MAX_BUFFERED_BODY) {
+      Future<Buffer> body = request.body();
+      request.resume();
+      return body;
+    }
+    return Future.succeededFuture(null);
+  }
+
+  private static long parse(String length) {
+    try {
+      return Long.parseLong(length.strip());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private void editResponse(
+      MultiMap out,
+      Exchange exchange,
+      RouteTable.Match match,
+      Action.WeightedTarget target,
+      RouteTable table,
+      MultiMap corsHeaders) {
+    target.responseHeaders().apply(out, exchange);
+    match.route().responseHeaders().apply(out, exchange);
+    match.host().responseHeaders().apply(out, exchange);
+    if (table != null) {
+      table.responseHeaders().apply(out, exchange);
+    }
+    for (Map.Entry<String, String> header : exchange.extraResponseHeaders) {
+      out.add(header.getKey(), header.getValue());
+    }
+    out.addAll(corsHeaders);
+    finishHeaders(out);
+  }
+
+  private void finishHeaders(MultiMap out) {
+    if (!listener.serverName().isEmpty()) {
+      out.set("server", listener.serverName());
+    }
+  }
+
+  /** Answers from the proxy itself. */
+  void reply(HttpServerRequest request, ProxyFailure failure, MultiMap extra) {
+    HttpServerResponse response = request.response();
+    if (response.headWritten()) {
+      response.reset();
+      return;
+    }
+    response.setStatusCode(failure.status());
+    response.headers().addAll(failure.headers()).addAll(extra);
+    finishHeaders(response.headers());
+    if (!failure.body().isEmpty() && !response.headers().contains("content-type")) {
+      response.putHeader("content-type", "text/plain");
+    }
+    request.resume();
+    response.end(failure.body());
+  }
+}

@@ -1,0 +1,228 @@
+package dev.gatehouse.proxy.proxy;
+
+import dev.gatehouse.proxy.routing.RetrySpec;
+import dev.gatehouse.proxy.upstream.ClusterRuntime;
+import dev.gatehouse.proxy.upstream.Endpoint;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.core.streams.ReadStream;
+import java.time.Duration;
+
+/**
+ * One request to a cluster, across its attempts: pick an endpoint, send, and on a retriable outcome
+ * try again elsewhere after a jittered backoff, within the route timeout, the per-try timeout, the
+ * retry budget of the policy and the cluster's max_retries. Resolves with the first response to
+ * keep; the caller streams it and then calls {@link #done()}.
+ *
+ * <p>A buffered body can be sent again; a streamed one (gRPC streams, large uploads) cannot, so
+ * such a request is tried once.
+ */
+final class UpstreamCall {
+  private final Vertx vertx;
+  private final ClusterRuntime cluster;
+  private final RetrySpec retry;
+  private final Duration timeout;
+  private final HttpMethod method;
+  private final String uri;
+  private final MultiMap headers;
+  private final Buffer body;
+  private final ReadStream<Buffer> stream;
+  private final long hash;
+  private final Promise<HttpClientResponse> result = Promise.promise();
+
+  private Endpoint endpoint;
+  private HttpClientRequest current;
+  private int retries;
+  private long routeTimer = -1;
+  private boolean finished;
+
+  /**
+   * @param body the whole request body, or null when it is {@code stream}ed
+   */
+  UpstreamCall(
+      Vertx vertx,
+      ClusterRuntime cluster,
+      RetrySpec retry,
+      Duration timeout,
+      HttpMethod method,
+      String uri,
+      MultiMap headers,
+      Buffer body,
+      ReadStream<Buffer> stream,
+      long hash) {
+    this.vertx = vertx;
+    this.cluster = cluster;
+    this.retry = retry;
+    this.timeout = timeout;
+    this.method = method;
+    this.uri = uri;
+    this.headers = headers;
+    this.body = body;
+    this.stream = stream;
+    this.hash = hash;
+  }
+
+  /** Starts the first attempt; fails with what {@link Failures} maps to a status. */
+  Future<HttpClientResponse> start() {
+    cluster.acquire();
+    if (!timeout.isZero()) {
+      routeTimer =
+          vertx.setTimer(
+              timeout.toMillis(),
+              id ->
+                  fail(
+                      new Failures.UpstreamTimeout("route timeout " + timeout.toMillis() + " ms")));
+    }
+    attempt();
+    return result.future();
+  }
+
+  /** The endpoint of the attempt that answered. */
+  Endpoint endpoint() {
+    return endpoint;
+  }
+
+  /** Ends the call once the response has been relayed (or abandoned). */
+  void done() {
+    if (!finished) {
+      finished = true;
+      cancelTimer();
+      cluster.release();
+      if (endpoint != null) {
+        endpoint.state().activeRequests().decrementAndGet();
+      }
+    }
+  }
+
+  private void attempt() {
+    Endpoint previous = endpoint;
+    if (previous != null) {
+      previous.state().activeRequests().decrementAndGet();
+    }
+    try {
+      endpoint = cluster.pick(hash, previous);
+    } catch (RuntimeException e) {
+      endpoint = null;
+      fail(e);
+      return;
+    }
+    endpoint.state().activeRequests().incrementAndGet();
+    Endpoint target = endpoint;
+    var tls = cluster.settings().tls();
+    RequestOptions options =
+        new RequestOptions()
+            .setMethod(method)
+            .setServer(SocketAddress.inetSocketAddress(target.port(), target.host()))
+            .setHost(tls != null && !tls.sni().isEmpty() ? tls.sni() : target.host())
+            .setPort(target.port())
+            .setURI(uri)
+            .setHeaders(headers);
+    long perTry = retry.perTryTimeout().toMillis();
+    long[] tryTimer = {-1};
+    cluster
+        .client()
+        .request(options)
+        .compose(
+            request -> {
+              current = request;
+              if (perTry > 0) {
+                tryTimer[0] =
+                    vertx.setTimer(
+                        perTry,
+                        id -> request.reset(0, new Failures.UpstreamTimeout("per-try timeout")));
+              }
+              return body != null ? request.send(body) : request.send(stream);
+            })
+        .onComplete(
+            outcome -> {
+              if (tryTimer[0] >= 0) {
+                vertx.cancelTimer(tryTimer[0]);
+              }
+              if (outcome.succeeded()) {
+                answered(target, outcome.result());
+              } else {
+                failed(target, outcome.cause());
+              }
+            });
+  }
+
+  private void answered(Endpoint target, HttpClientResponse response) {
+    int status = response.statusCode();
+    cluster.record(target, status);
+    if (!finished && retry.retriesStatus(status) && mayRetry()) {
+      // Drain the refused answer so its connection can be reused, then try again.
+      response.body().onComplete(ignored -> retryLater());
+      return;
+    }
+    if (result.tryComplete(response)) {
+      cancelTimer();
+    } else {
+      response.request().reset();
+    }
+  }
+
+  private void failed(Endpoint target, Throwable cause) {
+    if (finished) {
+      return;
+    }
+    cluster.record(target, 0);
+    boolean connect = Failures.isConnectFailure(cause);
+    boolean timedOut =
+        cause instanceof Failures.UpstreamTimeout
+            || cause.getCause() instanceof Failures.UpstreamTimeout;
+    boolean retriable = timedOut || retry.retriesFailure(connect, Failures.isRefusedStream(cause));
+    if (retriable && mayRetry()) {
+      retryLater();
+    } else {
+      fail(timedOut ? new Failures.UpstreamTimeout("per-try timeout") : cause);
+    }
+  }
+
+  private boolean mayRetry() {
+    if (body == null || retries >= retry.numRetries() || !cluster.tryRetry()) {
+      return false;
+    }
+    retries++;
+    return true;
+  }
+
+  private void retryLater() {
+    long delay = retry.backoff(retries).toMillis();
+    Runnable next =
+        () -> {
+          cluster.retryDone();
+          if (!finished && !result.future().isComplete()) {
+            attempt();
+          }
+        };
+    if (delay <= 0) {
+      next.run();
+    } else {
+      vertx.setTimer(delay, id -> next.run());
+    }
+  }
+
+  private void fail(Throwable cause) {
+    if (result.tryFail(cause)) {
+      if (current != null) {
+        current.reset();
+      }
+      done();
+    }
+  }
+
+  private void cancelTimer() {
+    if (routeTimer >= 0) {
+      vertx.cancelTimer(routeTimer);
+      routeTimer = -1;
+    }
+  }
+}

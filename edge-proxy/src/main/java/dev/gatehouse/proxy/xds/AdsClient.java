@@ -1,0 +1,211 @@
+package dev.gatehouse.proxy.xds;
+
+import com.google.rpc.Status;
+import io.envoyproxy.envoy.config.core.v3.Node;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientRequest;
+import io.vertx.grpc.common.GrpcMessageDecoder;
+import io.vertx.grpc.common.GrpcMessageEncoder;
+import io.vertx.grpc.common.ServiceMethod;
+import io.vertx.grpc.common.ServiceName;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An Envoy-style ADS client (state of the world over one stream): subscribes to clusters and
+ * listeners, then to the endpoints, routes and secrets they name; ACKs what it applied and NACKs,
+ * with the reason, what it could not, keeping the previous resources. When the stream breaks it
+ * reconnects with jittered exponential backoff, to the next control-plane address, and keeps
+ * serving the last good configuration meanwhile.
+ *
+ * <p>Runs on one Vert.x context; {@code onUpdate} is called there after every accepted update.
+ */
+public final class AdsClient {
+  private static final Logger LOG = LoggerFactory.getLogger(AdsClient.class);
+  private static final ServiceMethod<DiscoveryResponse, DiscoveryRequest> ADS =
+      ServiceMethod.client(
+          ServiceName.create("envoy.service.discovery.v3.AggregatedDiscoveryService"),
+          "StreamAggregatedResources",
+          GrpcMessageEncoder.encoder(),
+          GrpcMessageDecoder.decoder(DiscoveryResponse.newBuilder()));
+
+  private record TypeState(String version, String nonce, List<String> names) {}
+
+  private final Vertx vertx;
+  private final Context context;
+  private final GrpcClient grpc;
+  private final List<SocketAddress> servers;
+  private final Node node;
+  private final Consumer<XdsResources> onUpdate;
+  private final Map<String, TypeState> types = new HashMap<>();
+  private XdsResources resources = XdsResources.EMPTY;
+  private GrpcClientRequest<DiscoveryRequest, DiscoveryResponse> stream;
+  private int server;
+  private int generation; // which connection attempt callbacks belong to; stale ones are ignored
+  private long backoffMillis = 100;
+  private boolean closed;
+  private volatile boolean connected;
+
+  public AdsClient(
+      Vertx vertx, List<SocketAddress> servers, Node node, Consumer<XdsResources> onUpdate) {
+    if (servers.isEmpty()) {
+      throw new IllegalArgumentException("servers: [] (expected: at least one control plane)");
+    }
+    this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
+    this.grpc = GrpcClient.client(vertx);
+    this.servers = List.copyOf(servers);
+    this.node = node;
+    this.onUpdate = onUpdate;
+  }
+
+  public void start() {
+    context.runOnContext(v -> connect());
+  }
+
+  /** Whether a stream to a control plane is open now. */
+  public boolean connected() {
+    return connected;
+  }
+
+  /** The resources in force, for /config_dump. */
+  public XdsResources resources() {
+    return resources;
+  }
+
+  /** The version accepted for each type, for /config_dump and tests. */
+  public Map<String, String> versions() {
+    Map<String, String> out = new HashMap<>();
+    types.forEach((type, state) -> out.put(type, state.version()));
+    return out;
+  }
+
+  public void close() {
+    context.runOnContext(
+        v -> {
+          closed = true;
+          if (stream != null) {
+            stream.cancel();
+          }
+          grpc.close();
+        });
+  }
+
+  private void connect() {
+    if (closed) {
+      return;
+    }
+    SocketAddress address = servers.get(server % servers.size());
+    int attempt = ++generation;
+    grpc.request(address, ADS)
+        .onSuccess(
+            request -> {
+              stream = request;
+              request
+                  .response()
+                  .onSuccess(
+                      response -> {
+                        connected = true;
+                        backoffMillis = 100;
+                        response.handler(this::receive);
+                        response.exceptionHandler(
+                            error -> broken(attempt, "stream failed: " + error.getMessage()));
+                        response.endHandler(
+                            v -> broken(attempt, "stream ended by the control plane"));
+                      })
+                  .onFailure(
+                      error ->
+                          broken(
+                              attempt, "no response from " + address + ": " + error.getMessage()));
+              // Wildcard subscriptions first; the rest follow from what they name.
+              send(XdsResources.CDS);
+              send(XdsResources.LDS);
+              for (String type : List.of(XdsResources.EDS, XdsResources.RDS, XdsResources.SDS)) {
+                if (!resources.subscriptions(type).isEmpty()) {
+                  send(type);
+                }
+              }
+            })
+        .onFailure(error -> broken(attempt, "cannot reach " + address + ": " + error.getMessage()));
+  }
+
+  private void broken(int attempt, String why) {
+    if (attempt != generation) {
+      return;
+    }
+    generation++;
+    connected = false;
+    stream = null;
+    if (closed) {
+      return;
+    }
+    server++;
+    long delay = ThreadLocalRandom.current().nextLong(backoffMillis / 2, backoffMillis + 1);
+    backoffMillis = Math.min(backoffMillis * 2, 5_000);
+    LOG.warn("xDS: {}; serving the last good configuration, reconnecting in {} ms", why, delay);
+    vertx.setTimer(delay, id -> context.runOnContext(v -> connect()));
+  }
+
+  private void receive(DiscoveryResponse response) {
+    String type = response.getTypeUrl();
+    TypeState previous = types.getOrDefault(type, new TypeState("", "", List.of()));
+    XdsResources next;
+    try {
+      next = resources.with(type, response.getResourcesList());
+    } catch (XdsException e) {
+      LOG.warn("xDS: NACK {} version {}: {}", type, response.getVersionInfo(), e.getMessage());
+      types.put(type, new TypeState(previous.version(), response.getNonce(), previous.names()));
+      send(type, Status.newBuilder().setCode(3).setMessage(e.getMessage()).build());
+      return;
+    }
+    Map<String, List<String>> before = new HashMap<>();
+    for (String dependent : XdsResources.TYPES) {
+      before.put(dependent, resources.subscriptions(dependent));
+    }
+    resources = next;
+    types.put(
+        type, new TypeState(response.getVersionInfo(), response.getNonce(), previous.names()));
+    send(type); // ACK
+    for (String dependent : XdsResources.TYPES) {
+      if (!dependent.equals(type)
+          && !before.get(dependent).equals(resources.subscriptions(dependent))) {
+        send(dependent);
+      }
+    }
+    onUpdate.accept(resources);
+  }
+
+  private void send(String type) {
+    send(type, null);
+  }
+
+  private void send(String type, Status error) {
+    if (stream == null) {
+      return;
+    }
+    TypeState state = types.getOrDefault(type, new TypeState("", "", List.of()));
+    List<String> names = resources.subscriptions(type);
+    types.put(type, new TypeState(state.version(), state.nonce(), names));
+    DiscoveryRequest.Builder request =
+        DiscoveryRequest.newBuilder()
+            .setNode(node)
+            .setTypeUrl(type)
+            .setVersionInfo(state.version())
+            .setResponseNonce(state.nonce())
+            .addAllResourceNames(names);
+    if (error != null) {
+      request.setErrorDetail(error);
+    }
+    stream.write(request.build());
+  }
+}

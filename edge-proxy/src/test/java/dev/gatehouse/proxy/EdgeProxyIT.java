@@ -1,0 +1,145 @@
+package dev.gatehouse.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.gatehouse.testkit.EchoUpstream;
+import io.vertx.core.json.JsonArray;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The edge proxy configured by the real control plane over ADS, in front of real upstreams. */
+class EdgeProxyIT {
+  @RegisterExtension static EchoUpstream quote = new EchoUpstream("quote");
+  @RegisterExtension static EchoUpstream canary = new EchoUpstream("canary");
+
+  @TempDir Path dir;
+  private EdgeStack stack;
+
+  private static String mapping(String name, String body) {
+    return """
+        apiVersion: getambassador.io/v3alpha1
+        kind: Mapping
+        metadata:
+          name: %s
+          namespace: default
+        spec:
+        %s
+        """
+        .formatted(name, body.indent(2));
+  }
+
+  @BeforeEach
+  void start() throws Exception {
+    stack = new EdgeStack(dir);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    stack.close();
+  }
+
+  private void awaitRoute(String path, int status) {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(50))
+        .ignoreExceptions()
+        .until(() -> stack.get(path).status() == status);
+  }
+
+  private static String header(JsonArray headers, String name) {
+    for (Object pair : headers) {
+      JsonArray nameValue = (JsonArray) pair;
+      if (nameValue.getString(0).equalsIgnoreCase(name)) {
+        return nameValue.getString(1);
+      }
+    }
+    return null;
+  }
+
+  @Test
+  void aMappingRoutesWithItsRewriteAndForwardingHeaders() throws Exception {
+    stack.write(
+        "quote.yaml",
+        mapping(
+            "quote", "prefix: /backend/\nservice: 127.0.0.1:" + quote.port() + "\nrewrite: /api/"));
+
+    awaitRoute("/backend/quote?id=7", 200);
+    EdgeStack.Answer answer = stack.get("/backend/quote?id=7");
+
+    assertThat(answer.echo().getString("server")).isEqualTo("quote");
+    assertThat(answer.echo().getString("path")).isEqualTo("/api/quote?id=7");
+    JsonArray headers = answer.echo().getJsonArray("headers");
+    assertThat(header(headers, "x-forwarded-for")).isEqualTo("127.0.0.1");
+    assertThat(header(headers, "x-forwarded-proto")).isEqualTo("http");
+    assertThat(header(headers, "x-request-id")).isNotBlank();
+    assertThat(header(headers, "x-envoy-original-path")).isEqualTo("/backend/quote?id=7");
+    assertThat(answer.header("server")).isEqualTo("envoy");
+  }
+
+  @Test
+  void anUnknownPathIs404AndAnEditAppliesWithoutRestart() throws Exception {
+    stack.write(
+        "quote.yaml", mapping("quote", "prefix: /one/\nservice: 127.0.0.1:" + quote.port()));
+    awaitRoute("/one/", 200);
+    assertThat(stack.get("/two/").status()).isEqualTo(404);
+
+    stack.write(
+        "quote.yaml", mapping("quote", "prefix: /two/\nservice: 127.0.0.1:" + quote.port()));
+
+    awaitRoute("/two/", 200);
+    assertThat(stack.get("/one/").status()).isEqualTo(404);
+  }
+
+  @Test
+  void weightedMappingsSplitTraffic() throws Exception {
+    stack.write(
+        "quote.yaml",
+        mapping("stable", "prefix: /split/\nservice: 127.0.0.1:" + quote.port())
+            + "---\n"
+            + mapping(
+                "canary", "prefix: /split/\nservice: 127.0.0.1:" + canary.port() + "\nweight: 50"));
+    awaitRoute("/split/", 200);
+
+    int toCanary = 0;
+    for (int i = 0; i < 200; i++) {
+      if (stack.get("/split/").echo().getString("server").equals("canary")) {
+        toCanary++;
+      }
+    }
+
+    assertThat(toCanary).isBetween(60, 140);
+  }
+
+  @Test
+  void headerOperationsAndHostRedirects() throws Exception {
+    stack.write(
+        "quote.yaml",
+        mapping(
+                "headers",
+                "prefix: /h/\nservice: 127.0.0.1:"
+                    + quote.port()
+                    + "\nadd_request_headers:\n  x-added: yes-please\nremove_request_headers: [x-secret]\nadd_response_headers:\n  x-served-by: gatehouse")
+            + "---\n"
+            + mapping(
+                "moved",
+                "prefix: /old/\nservice: www.example.com\nhost_redirect: true\nprefix_redirect: /new/\nredirect_response_code: 308"));
+    awaitRoute("/h/", 200);
+
+    EdgeStack.Answer answer =
+        stack.send(
+            io.vertx.core.http.HttpMethod.GET, "/h/", java.util.Map.of("x-secret", "s3cr3t"));
+    assertThat(header(answer.echo().getJsonArray("headers"), "x-added")).isEqualTo("yes-please");
+    assertThat(header(answer.echo().getJsonArray("headers"), "x-secret")).isNull();
+    assertThat(answer.header("x-served-by")).isEqualTo("gatehouse");
+
+    EdgeStack.Answer redirect = stack.get("/old/page?x=1");
+    assertThat(redirect.status()).isEqualTo(308);
+    assertThat(redirect.header("location")).isEqualTo("http://www.example.com/new/page?x=1");
+  }
+}
