@@ -35,6 +35,8 @@ public final class ControlPlane {
   private final XdsServer xds;
   private final ControlPlaneMetrics metrics;
   private final AdminServer admin;
+  // One compiler for the life of the source: it reuses the routes an edit did not touch.
+  private final Compiler compiler;
   private final List<Consumer<ConfigState>> listeners = new CopyOnWriteArrayList<>();
   private volatile ConfigState state;
   private volatile boolean ready;
@@ -47,6 +49,7 @@ public final class ControlPlane {
     this.xds = new XdsServer(vertx, callbacks);
     this.metrics = new ControlPlaneMetrics(callbacks, () -> state);
     this.admin = new AdminServer(vertx, this, metrics);
+    this.compiler = new Compiler(options.compiler());
   }
 
   /** Adds a consumer of every applied configuration, called on the watcher's thread. */
@@ -97,7 +100,7 @@ public final class ControlPlane {
     long started = System.nanoTime();
     CompiledConfig compiled;
     try {
-      compiled = new Compiler(options.compiler()).compile(loaded);
+      compiled = compiler.compile(loaded);
     } catch (RuntimeException e) {
       // A compiler bug must not take the served configuration away.
       LOG.error("compiling the configuration failed; the last good one keeps serving", e);

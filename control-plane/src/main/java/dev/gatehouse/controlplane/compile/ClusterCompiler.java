@@ -27,6 +27,7 @@ import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContex
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions.ExplicitHttpConfig;
 import io.envoyproxy.envoy.type.v3.Int64Range;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -45,12 +46,18 @@ final class ClusterCompiler {
       Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}|\\[[0-9a-fA-F:.]+\\]");
 
   private final SortedMap<String, Cluster> clusters = new TreeMap<>();
+  // Equal specs are common (many Mappings, one upstream): name and compile each once.
+  private final Map<ClusterSpec, String> names = new HashMap<>();
 
   /** The name of the cluster for a spec, compiling it the first time it is seen. */
   String clusterFor(ClusterSpec spec) {
-    String name = spec.name();
-    clusters.computeIfAbsent(name, n -> compile(n, spec));
-    return name;
+    return names.computeIfAbsent(
+        spec,
+        s -> {
+          String name = s.name();
+          clusters.computeIfAbsent(name, n -> compile(n, s));
+          return name;
+        });
   }
 
   /** Every cluster, in name order. */

@@ -28,6 +28,7 @@ public final class Compiler {
   public static final String HTTPS_ROUTES = "routes-https";
 
   private final CompilerOptions options;
+  private final RouteCache cache = new RouteCache();
 
   public Compiler(CompilerOptions options) {
     this.options = options;
@@ -39,6 +40,12 @@ public final class Compiler {
 
   public CompiledConfig compile(LoadResult resources) {
     CompileContext ctx = new CompileContext(resources);
+    cache.begin(
+        List.of(
+            ctx.module,
+            ctx.auth.map(Resource::spec).map(Object.class::cast).orElse(""),
+            ctx.rateLimit.map(Resource::spec).map(Object.class::cast).orElse(""),
+            List.copyOf(ctx.tlsContexts.values())));
     List<HostPlan> hosts = HostPlan.plan(resources, ctx);
     Map<RouteKey, List<Resource<Mapping>>> groups = groups(resources, ctx);
     RouteCompiler routes = new RouteCompiler(ctx);
@@ -49,10 +56,10 @@ public final class Compiler {
     for (HostPlan host : hosts) {
       boolean tls = host.tls() != null;
       if (tls) {
-        https.addVirtualHosts(virtualHost(host, groups, routes, HTTPS_ROUTES, table));
+        https.addVirtualHosts(virtualHost(host, groups, routes, cache, HTTPS_ROUTES, table));
       }
       if (!tls || host.insecure() == InsecureAction.ROUTE) {
-        http.addVirtualHosts(virtualHost(host, groups, routes, HTTP_ROUTES, table));
+        http.addVirtualHosts(virtualHost(host, groups, routes, cache, HTTP_ROUTES, table));
       } else if (host.insecure() == InsecureAction.REDIRECT) {
         http.addVirtualHosts(
             VirtualHost.newBuilder()
@@ -103,6 +110,7 @@ public final class Compiler {
       HostPlan host,
       Map<RouteKey, List<Resource<Mapping>>> groups,
       RouteCompiler routes,
+      RouteCache cache,
       String routeConfig,
       List<CompiledConfig.RouteRow> table) {
     VirtualHost.Builder vhost =
@@ -112,7 +120,7 @@ public final class Compiler {
       if (members.isEmpty()) {
         continue;
       }
-      Route route = routes.compile(group.getKey(), members, host.hostname());
+      Route route = routes.compile(cache, group.getKey(), members, host.hostname());
       if (route == null) {
         continue;
       }

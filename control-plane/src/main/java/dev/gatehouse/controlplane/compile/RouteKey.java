@@ -25,10 +25,13 @@ record RouteKey(
     SortedMap<String, String> regexHeaders,
     SortedMap<String, String> queryParameters,
     SortedMap<String, String> regexQueryParameters,
-    int precedence) {
+    int precedence,
+    int headerWeight,
+    int queryWeight,
+    String routeName) {
 
   static RouteKey of(Mapping m) {
-    return new RouteKey(
+    return withDerived(
         m.prefix(),
         m.prefixRegex(),
         m.prefixExact(),
@@ -44,9 +47,66 @@ record RouteKey(
         m.precedence());
   }
 
-  /** {@code route_<16 hex>}: the same match always gets the same name. */
-  String routeName() {
-    return "route_" + Names.hash(toString(), 16);
+  /**
+   * The key with its sort weights and its name computed once: the sort compares keys O(n log n)
+   * times. The name is {@code route_<16 hex>} of the match alone, so the same match always gets the
+   * same name.
+   */
+  private static RouteKey withDerived(
+      String prefix,
+      boolean prefixRegex,
+      boolean prefixExact,
+      boolean caseSensitive,
+      String hostname,
+      String hostRegex,
+      String method,
+      boolean methodRegex,
+      SortedMap<String, String> headers,
+      SortedMap<String, String> regexHeaders,
+      SortedMap<String, String> queryParameters,
+      SortedMap<String, String> regexQueryParameters,
+      int precedence) {
+    int headerWeight = length(headers, false) + length(regexHeaders, true);
+    if (hostRegex != null) {
+      headerWeight += ":authority".length() + hostRegex.length() + 1;
+    }
+    if (method != null) {
+      headerWeight += ":method".length() + method.length() + (methodRegex ? 1 : 0);
+    }
+    int queryWeight = length(queryParameters, false) + length(regexQueryParameters, true);
+    String canonical =
+        String.join(
+            "\u0000",
+            prefix,
+            String.valueOf(prefixRegex),
+            String.valueOf(prefixExact),
+            String.valueOf(caseSensitive),
+            hostname,
+            String.valueOf(hostRegex),
+            String.valueOf(method),
+            String.valueOf(methodRegex),
+            headers.toString(),
+            regexHeaders.toString(),
+            queryParameters.toString(),
+            regexQueryParameters.toString(),
+            String.valueOf(precedence));
+    return new RouteKey(
+        prefix,
+        prefixRegex,
+        prefixExact,
+        caseSensitive,
+        hostname,
+        hostRegex,
+        method,
+        methodRegex,
+        headers,
+        regexHeaders,
+        queryParameters,
+        regexQueryParameters,
+        precedence,
+        headerWeight,
+        queryWeight,
+        "route_" + Names.hash(canonical, 16));
   }
 
   /**
@@ -63,22 +123,6 @@ record RouteKey(
           .thenComparing(k -> k.method() == null ? "GET" : k.method())
           .reversed()
           .thenComparing(RouteKey::routeName);
-
-  /** The length of the header constraints, counting the method as a ":method" header. */
-  int headerWeight() {
-    int weight = length(headers, false) + length(regexHeaders, true);
-    if (hostRegex != null) {
-      weight += ":authority".length() + hostRegex.length() + 1;
-    }
-    if (method != null) {
-      weight += ":method".length() + method.length() + (methodRegex ? 1 : 0);
-    }
-    return weight;
-  }
-
-  int queryWeight() {
-    return length(queryParameters, false) + length(regexQueryParameters, true);
-  }
 
   private static int length(Map<String, String> constraints, boolean regex) {
     int sum = 0;
