@@ -1,16 +1,19 @@
 package dev.gatehouse.ratelimit.grpc;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import dev.gatehouse.ratelimit.limiter.InvalidRequestException;
 import dev.gatehouse.ratelimit.limiter.RateLimiter;
 import dev.gatehouse.ratelimit.limiter.StoreUnavailableException;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc;
+import io.vertx.grpc.common.GrpcMessage;
 import io.vertx.grpc.common.GrpcMessageDecoder;
 import io.vertx.grpc.common.GrpcMessageEncoder;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.common.ServiceName;
+import io.vertx.grpc.common.WireFormat;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerRequest;
 import org.slf4j.Logger;
@@ -30,7 +33,30 @@ public final class RateLimitGrpcService {
           ServiceName.create(RateLimitServiceGrpc.SERVICE_NAME),
           RateLimitServiceGrpc.getShouldRateLimitMethod().getBareMethodName(),
           GrpcMessageEncoder.encoder(),
-          GrpcMessageDecoder.decoder(RateLimitRequest.newBuilder()));
+          new LenientDecoder());
+
+  /**
+   * Decodes a RateLimitRequest, or gives null for bytes that are not one, so the call can answer
+   * INVALID_ARGUMENT (the stock decoder's failure resets the stream, which Envoy reads as an error
+   * of the service rather than of its request).
+   */
+  private static final class LenientDecoder implements GrpcMessageDecoder<RateLimitRequest> {
+    @Override
+    public RateLimitRequest decode(GrpcMessage message) {
+      try {
+        return RateLimitRequest.parseFrom(message.payload().getBytes());
+      } catch (InvalidProtocolBufferException e) {
+        return null;
+      }
+    }
+
+    @Override
+    public boolean accepts(WireFormat format) {
+      return format == WireFormat.PROTOBUF;
+    }
+  }
+
+  private static final String UNREADABLE = "request: unreadable (expected: a RateLimitRequest)";
 
   private final RateLimiter limiter;
 
@@ -45,18 +71,18 @@ public final class RateLimitGrpcService {
 
   private void handle(GrpcServerRequest<RateLimitRequest, RateLimitResponse> call) {
     call.handler(
-        request ->
-            limiter
-                .shouldRateLimit(request)
-                .onSuccess(response -> call.response().end(response))
-                .onFailure(failure -> fail(call, failure)));
+        request -> {
+          if (request == null) {
+            end(call, GrpcStatus.INVALID_ARGUMENT, UNREADABLE);
+            return;
+          }
+          limiter
+              .shouldRateLimit(request)
+              .onSuccess(response -> call.response().end(response))
+              .onFailure(failure -> fail(call, failure));
+        });
     // A message that does not decode as a RateLimitRequest.
-    call.exceptionHandler(
-        failure ->
-            end(
-                call,
-                GrpcStatus.INVALID_ARGUMENT,
-                "request: unreadable (expected: a RateLimitRequest)"));
+    call.exceptionHandler(failure -> end(call, GrpcStatus.INVALID_ARGUMENT, UNREADABLE));
   }
 
   private static void fail(
