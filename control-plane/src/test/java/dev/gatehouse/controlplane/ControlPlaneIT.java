@@ -114,6 +114,22 @@ class ControlPlaneIT {
   }
 
   @Test
+  void compilationRunsOnTheWatcherThreadAndPublicationOnTheXdsContext() throws Exception {
+    java.util.concurrent.CompletableFuture<String> compiledOn =
+        new java.util.concurrent.CompletableFuture<>();
+    controlPlane.onApplied(
+        state ->
+            compiledOn.complete(
+                Thread.currentThread().getName()
+                    + (io.vertx.core.Context.isOnEventLoopThread() ? " (event loop)" : "")));
+
+    Files.writeString(dir.resolve("quote.yaml"), mapping("quote", "/moved/"));
+
+    // Listeners run right after the compilation, on the thread that compiled.
+    assertThat(compiledOn.get(10, TimeUnit.SECONDS)).isEqualTo("gatehouse-config-watch");
+  }
+
+  @Test
   void probesAndMetricsAnswer() throws Exception {
     assertThat(get("/ready").statusCode()).isEqualTo(200);
     assertThat(get("/live").statusCode()).isEqualTo(200);
