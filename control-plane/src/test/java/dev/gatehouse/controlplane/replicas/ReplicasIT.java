@@ -22,8 +22,13 @@ class ReplicasIT {
   private Replicas oldest;
   private Replicas younger;
 
+  private com.hazelcast.core.HazelcastInstance client;
+
   @AfterEach
   void stop() {
+    if (client != null) {
+      client.shutdown();
+    }
     if (younger != null) {
       younger.close();
     }
@@ -75,5 +80,46 @@ class ReplicasIT {
     assertThat(younger.configs().get(Distribution.RATELIMIT).publishedBy())
         .isEqualTo(younger.memberId());
     assertThat(younger.signingKeys().keySet()).as("the key survived its generator").contains(key);
+  }
+
+  @Test
+  void aServiceReadsItsConfigAsAHazelcastClientAndTheLeaderRotatesKeys() throws Exception {
+    int port = FreePorts.next();
+    Duration rotation = Duration.ofMillis(400);
+    oldest =
+        Replicas.start(
+            new ReplicaOptions(
+                Distribution.CLUSTER_NAME,
+                "127.0.0.1",
+                port,
+                List.of("127.0.0.1:" + port),
+                null,
+                rotation));
+    Files.writeString(dir.resolve("limits.yaml"), Fixtures.rateLimit(10));
+    oldest.publish(new ServiceConfigs(dir).compile(ResourceLoader.load(dir)));
+
+    com.hazelcast.client.config.ClientConfig config =
+        new com.hazelcast.client.config.ClientConfig();
+    config.setClusterName(Distribution.CLUSTER_NAME);
+    config.setProperty("hazelcast.logging.type", "slf4j");
+    config.getNetworkConfig().addAddress("127.0.0.1:" + port);
+    client = com.hazelcast.client.HazelcastClient.newHazelcastClient(config);
+    com.hazelcast.map.IMap<String, ServiceConfig> configs = client.getMap(Distribution.CONFIGS);
+    await().atMost(Duration.ofSeconds(10)).until(() -> configs.containsKey(Distribution.RATELIMIT));
+
+    assertThat(configs.get(Distribution.RATELIMIT).load("default").resources())
+        .singleElement()
+        .satisfies(r -> assertThat(r.source().toString()).isEqualTo("limits.yaml:2"));
+    com.hazelcast.map.IMap<String, dev.gatehouse.config.distribution.SigningKey> keys =
+        client.getMap(Distribution.SIGNING_KEYS);
+    await().atMost(Duration.ofSeconds(10)).until(() -> !keys.isEmpty());
+    String first = keys.keySet().iterator().next();
+    // A new key after one rotation period; the first expires after two and is removed.
+    await().atMost(Duration.ofSeconds(10)).until(() -> keys.size() >= 2);
+    await().atMost(Duration.ofSeconds(10)).until(() -> !keys.containsKey(first));
+    assertThat(
+            dev.gatehouse.config.distribution.SigningKey.newest(
+                keys.values(), System.currentTimeMillis()))
+        .isPresent();
   }
 }
