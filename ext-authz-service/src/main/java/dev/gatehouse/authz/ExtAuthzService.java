@@ -49,12 +49,14 @@ public final class ExtAuthzService implements AutoCloseable {
       int eventLoops,
       Duration outboundTimeout,
       AuthzRuntime.JwksTimings jwks,
-      List<FilterRegistry.FilterFactory> extraFilters) {
+      List<FilterRegistry.FilterFactory> extraFilters,
+      List<Interceptor> interceptors) {
     public Settings {
       if (eventLoops < 1) {
         throw new IllegalArgumentException("eventLoops: " + eventLoops + " (expected: >= 1)");
       }
       extraFilters = List.copyOf(extraFilters);
+      interceptors = List.copyOf(interceptors);
     }
   }
 
@@ -186,8 +188,14 @@ public final class ExtAuthzService implements AutoCloseable {
   /** Decides about one request; the entry point of both protocols. */
   public Future<Verdict> check(AuthzRequest request) {
     long started = System.nanoTime();
-    return engine
-        .check(request)
+    Future<Verdict> intercepted = null;
+    for (Interceptor interceptor : settings.interceptors()) {
+      intercepted = interceptor.intercept(request);
+      if (intercepted != null) {
+        break;
+      }
+    }
+    return (intercepted != null ? intercepted : engine.check(request))
         .onSuccess(verdict -> metrics.checked(verdict, System.nanoTime() - started));
   }
 

@@ -40,7 +40,7 @@ public final class FilterRegistry {
   /** Builds the Filter types this class does not know itself (OAuth2, External). */
   public interface FilterFactory {
     /** The filter for {@code resource}, or null when the type is not this factory's. */
-    Filter create(Resource<dev.gatehouse.config.auth.Filter> resource);
+    Filter create(Resource<dev.gatehouse.config.auth.Filter> resource, AuthzRuntime runtime);
   }
 
   public FilterRegistry(
@@ -89,7 +89,7 @@ public final class FilterRegistry {
       return apiKey(resource, spec.apiKey());
     }
     for (FilterFactory factory : extensions) {
-      Filter filter = factory.create(resource);
+      Filter filter = factory.create(resource, runtime);
       if (filter != null) {
         return filter;
       }

@@ -74,6 +74,7 @@ class EventLoopNotBlockedIT {
               1,
               defaults.outboundTimeout(),
               AuthzRuntime.JwksTimings.DEFAULT,
+              List.of(),
               List.of());
       try (ExtAuthzService service = ExtAuthzService.start(vertx, settings);
           CheckClient client = new CheckClient(clientVertx, service.grpcPort())) {

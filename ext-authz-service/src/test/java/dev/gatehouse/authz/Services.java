@@ -21,6 +21,11 @@ public final class Services {
 
   public static ExtAuthzService.Settings settings(
       Path configDir, List<FilterRegistry.FilterFactory> extra) {
+    return settings(configDir, extra, List.of());
+  }
+
+  public static ExtAuthzService.Settings settings(
+      Path configDir, List<FilterRegistry.FilterFactory> extra, List<Interceptor> interceptors) {
     return new ExtAuthzService.Settings(
         new DirectoryConfigSource(configDir, "default", Duration.ofMillis(50)),
         new FileSecretSource(configDir),
@@ -31,6 +36,7 @@ public final class Services {
         1,
         Duration.ofSeconds(2),
         FAST_JWKS,
-        extra);
+        extra,
+        interceptors);
   }
 }

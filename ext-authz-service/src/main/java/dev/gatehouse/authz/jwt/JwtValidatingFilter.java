@@ -35,10 +35,11 @@ public final class JwtValidatingFilter implements Filter {
   public JwtValidatingFilter(TokenVerifier verifier, JwtFilter spec, String realm) {
     this.verifier = verifier;
     this.errors = new BearerErrors(realm, spec.errorResponse());
-    this.injected = compile(spec.injectRequestHeaders());
+    this.injected = compileTemplates(spec.injectRequestHeaders());
   }
 
-  static List<Map.Entry<String, Template>> compile(List<InjectedHeader> headers) {
+  /** The header templates of an {@code injectRequestHeaders} list, names lower-cased. */
+  public static List<Map.Entry<String, Template>> compileTemplates(List<InjectedHeader> headers) {
     List<Map.Entry<String, Template>> out = new ArrayList<>();
     if (headers != null) {
       for (InjectedHeader header : headers) {

@@ -1,0 +1,82 @@
+package dev.gatehouse.authz.oauth2;
+
+import dev.gatehouse.authz.AuthzRequest;
+import dev.gatehouse.authz.FilterArguments;
+import dev.gatehouse.authz.Verdict;
+import dev.gatehouse.authz.jwt.TokenException;
+import dev.gatehouse.config.auth.OAuth2Filter.AccessTokenValidation;
+import io.vertx.core.Future;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An access token presented as {@code Authorization: Bearer} to an OAuth2 Filter, checked as {@code
+ * accessTokenValidation} says: {@code jwt} against the provider's JWKS and issuer, {@code userinfo}
+ * at the provider's userinfo endpoint, {@code auto} as a JWT when it looks like one.
+ */
+final class BearerValidation {
+  private final OAuth2Context context;
+
+  BearerValidation(OAuth2Context context) {
+    this.context = context;
+  }
+
+  Future<Verdict> check(AuthzRequest request, FilterArguments arguments, String token) {
+    AccessTokenValidation mode = context.spec().accessTokenValidation();
+    boolean looksJwt = token.chars().filter(c -> c == '.').count() == 2;
+    boolean asJwt =
+        mode == AccessTokenValidation.JWT || (mode == AccessTokenValidation.AUTO && looksJwt);
+    Future<Boolean> accepted =
+        asJwt
+            ? context
+                .provider()
+                .verifyAccessTokenJwt(token)
+                .map(
+                    verified -> {
+                      if (!OAuth2LoginFilter.scopes(stringClaim(verified.claims().get("scope")))
+                          .containsAll(arguments.scopes())) {
+                        throw new TokenException("insufficient_scope", "token lacks a scope");
+                      }
+                      return true;
+                    })
+            : context.provider().userinfoAccepts(token);
+    return accepted
+        .map(ok -> ok ? Verdict.ALLOW : challenge("invalid_token", "token not accepted", 401))
+        .recover(
+            failure -> {
+              if (failure instanceof TokenException problem) {
+                boolean scope = problem.errorCode().equals("insufficient_scope");
+                return Future.succeededFuture(
+                    challenge(problem.errorCode(), problem.getMessage(), scope ? 403 : 401));
+              }
+              return Future.succeededFuture(OAuth2LoginFilter.unavailablePage());
+            });
+  }
+
+  private static String stringClaim(Object value) {
+    return value instanceof String text
+        ? text
+        : value instanceof List<?> l
+            ? String.join(" ", l.stream().map(String::valueOf).toList())
+            : "";
+  }
+
+  private Verdict challenge(String error, String description, int status) {
+    return new Verdict.Deny(
+        status,
+        List.of(
+            Map.entry(
+                "www-authenticate",
+                "Bearer realm=\""
+                    + context.name()
+                    + "."
+                    + context.namespace()
+                    + "\", error=\""
+                    + error
+                    + "\", error_description=\""
+                    + description
+                    + "\""),
+            Map.entry("content-type", "text/plain; charset=utf-8")),
+        error + "\n");
+  }
+}

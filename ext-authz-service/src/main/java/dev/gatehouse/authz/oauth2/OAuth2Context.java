@@ -1,0 +1,64 @@
+package dev.gatehouse.authz.oauth2;
+
+import dev.gatehouse.authz.AuthzRuntime;
+import dev.gatehouse.authz.session.CookieSigner;
+import dev.gatehouse.authz.session.SessionStore;
+import dev.gatehouse.authz.template.Template;
+import dev.gatehouse.config.auth.OAuth2Filter;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the parts of one OAuth2 Filter share: its identity and spec, the provider, the signer of its
+ * cookies, the session store, and its cookie names ({@code ambassador_session.NAME.NAMESPACE} and
+ * the like, so that several filters on one origin do not collide).
+ */
+record OAuth2Context(
+    String name,
+    String namespace,
+    OAuth2Filter spec,
+    Provider provider,
+    CookieSigner signer,
+    SessionStore sessions,
+    AuthzRuntime runtime,
+    List<Map.Entry<String, Template>> injected) {
+
+  static final String CALLBACK_PATH = "/.ambassador/oauth2/redirection-endpoint";
+  static final String LOGOUT_PATH = "/.ambassador/oauth2/logout";
+  static final Duration LOGIN_TTL = Duration.ofMinutes(10);
+  static final Duration DEFAULT_IDLE = Duration.ofHours(24);
+
+  String id() {
+    return namespace + "/" + name;
+  }
+
+  String sessionCookie() {
+    return "ambassador_session." + name + "." + namespace;
+  }
+
+  String xsrfCookie() {
+    return "ambassador_xsrf." + name + "." + namespace;
+  }
+
+  String loginCookie() {
+    return "ambassador_login." + name + "." + namespace;
+  }
+
+  boolean ownsCookie(String cookieName) {
+    return cookieName.equals(sessionCookie())
+        || cookieName.equals(xsrfCookie())
+        || cookieName.equals(loginCookie());
+  }
+
+  Duration idle() {
+    return spec.clientSessionMaxIdle() == null ? DEFAULT_IDLE : spec.clientSessionMaxIdle();
+  }
+
+  /** Max-Age of the session cookie: none (browser session) when useSessionCookies says so. */
+  long sessionCookieMaxAge() {
+    boolean browserSession =
+        spec.useSessionCookies() != null && Boolean.TRUE.equals(spec.useSessionCookies().value());
+    return browserSession ? -1 : idle().toSeconds();
+  }
+}

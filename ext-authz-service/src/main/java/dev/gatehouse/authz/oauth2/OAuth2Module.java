@@ -1,0 +1,153 @@
+package dev.gatehouse.authz.oauth2;
+
+import dev.gatehouse.authz.AuthzRequest;
+import dev.gatehouse.authz.AuthzRuntime;
+import dev.gatehouse.authz.Filter;
+import dev.gatehouse.authz.FilterRegistry;
+import dev.gatehouse.authz.Interceptor;
+import dev.gatehouse.authz.Verdict;
+import dev.gatehouse.authz.jwt.JwtValidatingFilter;
+import dev.gatehouse.authz.session.CookieSigner;
+import dev.gatehouse.authz.session.SessionStore;
+import dev.gatehouse.config.Resource;
+import dev.gatehouse.config.auth.OAuth2Filter;
+import dev.gatehouse.config.auth.OAuth2Filter.GrantType;
+import io.vertx.core.Future;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * OAuth2 Filters and their endpoints. As a {@link FilterRegistry.FilterFactory} it builds the
+ * filters; as an {@link Interceptor} it serves the callback and logout for whichever filter the
+ * request's cookies name. Sessions and the signing key come from a shared store, created on the
+ * first OAuth2 Filter (so a configuration without one never starts Hazelcast).
+ */
+public final class OAuth2Module implements FilterRegistry.FilterFactory, Interceptor {
+
+  /** The shared state OAuth2 needs: sessions, and the key that signs cookies. */
+  public record Shared(SessionStore sessions, byte[] signingKey) {}
+
+  private final Supplier<Shared> sharedSupplier;
+  private volatile Shared shared;
+  private final Map<String, OAuth2LoginFilter> filters = new ConcurrentHashMap<>();
+
+  /**
+   * @param shared called once, on a configuration thread, when the first OAuth2 Filter loads
+   */
+  public OAuth2Module(Supplier<Shared> shared) {
+    this.sharedSupplier = shared;
+  }
+
+  @Override
+  public Filter create(Resource<dev.gatehouse.config.auth.Filter> resource, AuthzRuntime runtime) {
+    OAuth2Filter spec = resource.spec().oauth2();
+    if (spec == null) {
+      return null;
+    }
+    if (spec.grantType() == GrantType.PASSWORD) {
+      throw new IllegalArgumentException(
+          "grantType Password is not supported (expected: AuthorizationCode or ClientCredentials)");
+    }
+    if (spec.secretName() != null) {
+      throw new IllegalArgumentException(
+          "secretName needs Kubernetes Secrets from the control plane (expected: secret)");
+    }
+    Shared state = shared();
+    OAuth2Context context =
+        new OAuth2Context(
+            resource.name(),
+            resource.namespace(),
+            spec,
+            new Provider(runtime, spec, spec.secret()),
+            new CookieSigner(state.signingKey()),
+            state.sessions(),
+            runtime,
+            JwtValidatingFilter.compileTemplates(spec.injectRequestHeaders()));
+    OAuth2LoginFilter filter = new OAuth2LoginFilter(context);
+    filters.put(context.id(), filter);
+    return filter;
+  }
+
+  /** Sessions and the signing key in Hazelcast, started (or joined) when first needed. */
+  public static Supplier<Shared> hazelcast(
+      io.vertx.core.Vertx vertx, Supplier<com.hazelcast.core.HazelcastInstance> hazelcast) {
+    return () -> {
+      com.hazelcast.core.HazelcastInstance instance = hazelcast.get();
+      return new Shared(
+          new dev.gatehouse.authz.session.HazelcastSessionStore(vertx, instance),
+          dev.gatehouse.authz.session.KeyRing.signingKey(instance, "cookie-signing"));
+    };
+  }
+
+  private Shared shared() {
+    if (shared == null) {
+      synchronized (this) {
+        if (shared == null) {
+          shared = sharedSupplier.get();
+        }
+      }
+    }
+    return shared;
+  }
+
+  @Override
+  public Future<Verdict> intercept(AuthzRequest request) {
+    if (filters.isEmpty() || !request.path().startsWith("/.ambassador/oauth2/")) {
+      return null;
+    }
+    String path = request.pathOnly();
+    if (path.equals(OAuth2Context.CALLBACK_PATH)) {
+      return callback(request);
+    }
+    if (path.equals(OAuth2Context.LOGOUT_PATH)) {
+      if (!request.method().equals("POST")) {
+        return Future.succeededFuture(Verdict.Deny.of(405, "logout takes POST\n"));
+      }
+      return logout(request);
+    }
+    return null;
+  }
+
+  private Future<Verdict> callback(AuthzRequest request) {
+    String state = Forms.parse(Forms.query(request.path())).get("state");
+    String cookies = request.header("cookie");
+    long now = System.currentTimeMillis();
+    for (OAuth2LoginFilter filter : filters.values()) {
+      OAuth2Context context = filter.context();
+      LoginState login =
+          LoginState.decode(context.signer(), Cookies.get(cookies, context.loginCookie()), now);
+      if (login != null
+          && state != null
+          && MessageDigest.isEqual(
+              login.state().getBytes(StandardCharsets.UTF_8),
+              state.getBytes(StandardCharsets.UTF_8))) {
+        return LoginCallback.finish(context, request, login);
+      }
+    }
+    // No login of this browser matches: a forged, replayed-elsewhere or expired callback.
+    return Future.succeededFuture(
+        Verdict.Deny.of(403, "login state missing, expired or not matching\n"));
+  }
+
+  private Future<Verdict> logout(AuthzRequest request) {
+    String cookies = request.header("cookie");
+    for (OAuth2LoginFilter filter : filters.values()) {
+      OAuth2Context context = filter.context();
+      String sessionId = context.signer().verify(Cookies.get(cookies, context.sessionCookie()));
+      if (sessionId != null) {
+        return context
+            .sessions()
+            .get(sessionId)
+            .compose(
+                session ->
+                    session == null
+                        ? Future.succeededFuture(Verdict.Deny.of(403, "no session to end\n"))
+                        : Logout.logout(context, request, sessionId, session));
+      }
+    }
+    return Future.succeededFuture(Verdict.Deny.of(403, "no session to end\n"));
+  }
+}

@@ -1,0 +1,40 @@
+package dev.gatehouse.authz.session;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import java.util.List;
+
+/**
+ * An embedded Hazelcast member for sessions and keys: alone when no members are given, else joining
+ * them over TCP (multicast and cloud discovery off). Starting blocks for a few seconds.
+ */
+public final class EmbeddedHazelcast {
+  private EmbeddedHazelcast() {}
+
+  /**
+   * @param host the interface to bind and advertise
+   * @param port the first port to try (auto-incremented when taken)
+   * @param members {@code host:port} of members to join; empty to run alone
+   */
+  public static HazelcastInstance start(
+      String clusterName, String host, int port, List<String> members) {
+    Config config = new Config();
+    config.setClusterName(clusterName);
+    config.setInstanceName(clusterName + "-" + port + "-" + System.nanoTime());
+    config.setProperty("hazelcast.phone.home.enabled", "false");
+    config.setProperty("hazelcast.logging.type", "slf4j");
+    config.setProperty("hazelcast.shutdownhook.enabled", "false");
+    config.setProperty("hazelcast.socket.bind.any", "false");
+    NetworkConfig network = config.getNetworkConfig();
+    network.setPort(port).setPortAutoIncrement(true);
+    network.getInterfaces().setEnabled(true).addInterface(host);
+    JoinConfig join = network.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(!members.isEmpty()).setMembers(members);
+    return Hazelcast.newHazelcastInstance(config);
+  }
+}
