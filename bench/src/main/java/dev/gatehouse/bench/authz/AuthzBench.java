@@ -83,6 +83,7 @@ public final class AuthzBench {
                 serviceLoops,
                 Duration.ofSeconds(5),
                 AuthzRuntime.JwksTimings.DEFAULT,
+                List.of(),
                 List.of()));
     LoadGenerator load = new LoadGenerator(clientVertx, service.grpcPort(), 4);
     try {
