@@ -83,6 +83,33 @@ class EdgeProxyIT {
   }
 
   @Test
+  void bodiesPassThroughBufferedAndStreamed() throws Exception {
+    stack.write("quote.yaml", mapping("quote", "prefix: /up/\nservice: 127.0.0.1:" + quote.port()));
+    awaitRoute("/up/", 200);
+
+    String small =
+        stack
+            .client
+            .request(io.vertx.core.http.HttpMethod.POST, stack.httpPort, "127.0.0.1", "/up/")
+            .compose(r -> r.send("hello"))
+            .compose(r -> r.body())
+            .await(10, java.util.concurrent.TimeUnit.SECONDS)
+            .toString();
+    String big = "x".repeat(2 * 1024 * 1024);
+    String streamed =
+        stack
+            .client
+            .request(io.vertx.core.http.HttpMethod.POST, stack.httpPort, "127.0.0.1", "/up/")
+            .compose(r -> r.setChunked(true).send(big))
+            .compose(r -> r.body())
+            .await(20, java.util.concurrent.TimeUnit.SECONDS)
+            .toString();
+
+    assertThat(new io.vertx.core.json.JsonObject(small).getString("body")).isEqualTo("hello");
+    assertThat(new io.vertx.core.json.JsonObject(streamed).getString("body")).hasSize(big.length());
+  }
+
+  @Test
   void anUnknownPathIs404AndAnEditAppliesWithoutRestart() throws Exception {
     stack.write(
         "quote.yaml", mapping("quote", "prefix: /one/\nservice: 127.0.0.1:" + quote.port()));
