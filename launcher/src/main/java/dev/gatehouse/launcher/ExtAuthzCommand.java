@@ -1,9 +1,12 @@
 package dev.gatehouse.launcher;
 
+import com.hazelcast.core.HazelcastInstance;
 import dev.gatehouse.authz.AuthzRuntime;
 import dev.gatehouse.authz.DirectoryConfigSource;
 import dev.gatehouse.authz.ExtAuthzService;
 import dev.gatehouse.authz.apikey.FileSecretSource;
+import dev.gatehouse.authz.oauth2.OAuth2Module;
+import dev.gatehouse.authz.session.EmbeddedHazelcast;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,6 +32,7 @@ final class ExtAuthzCommand implements Callable<Integer> {
   @Mixin Options.Resources resources;
   @Mixin Options.AuthzPorts authzPorts;
   @Mixin Options.AdminPort adminPort;
+  @Mixin Options.SessionCluster sessionCluster;
 
   @Spec private CommandSpec spec;
 
@@ -43,6 +48,8 @@ final class ExtAuthzCommand implements Callable<Integer> {
                         "Missing --config-dir: the directory of Filter and FilterPolicy resources"
                             + " (or GATEHOUSE_CONFIG_DIR)"));
     Vertx vertx = Vertx.vertx();
+    LazyHazelcast hazelcast = new LazyHazelcast(sessionCluster.members());
+    OAuth2Module oauth2 = new OAuth2Module(OAuth2Module.hazelcast(vertx, hazelcast));
     ExtAuthzService service;
     try {
       service =
@@ -59,33 +66,65 @@ final class ExtAuthzCommand implements Callable<Integer> {
                   Runtime.getRuntime().availableProcessors(),
                   Duration.ofSeconds(5),
                   AuthzRuntime.JwksTimings.DEFAULT,
-                  List.of()));
+                  List.of(oauth2),
+                  List.of(oauth2)));
     } catch (RuntimeException e) {
+      hazelcast.shutdown();
       vertx.close();
       spec.commandLine().getErr().println("gatehouse ext-authz: cannot start: " + e.getMessage());
       spec.commandLine().getErr().flush();
       return Gatehouse.USAGE;
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    Thread hook = new Thread(() -> stop(service, vertx, stopped), "gatehouse-ext-authz-stop");
+    Thread hook =
+        new Thread(() -> stop(service, hazelcast, vertx, stopped), "gatehouse-ext-authz-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       stopped.await();
     } catch (InterruptedException e) {
       Runtime.getRuntime().removeShutdownHook(hook);
-      stop(service, vertx, stopped);
+      stop(service, hazelcast, vertx, stopped);
     }
     return Gatehouse.OK;
   }
 
-  private static void stop(ExtAuthzService service, Vertx vertx, CountDownLatch stopped) {
+  private static void stop(
+      ExtAuthzService service, LazyHazelcast hazelcast, Vertx vertx, CountDownLatch stopped) {
     try {
       service.close();
+      hazelcast.shutdown();
       vertx.close().await(10, TimeUnit.SECONDS);
     } catch (Exception e) {
       // Stopping anyway; nothing useful to do with a failure to close.
     } finally {
       stopped.countDown();
+    }
+  }
+
+  /** Starts the embedded Hazelcast member on first use only: most configurations never need it. */
+  private static final class LazyHazelcast implements Supplier<HazelcastInstance> {
+    private final List<String> members;
+    private HazelcastInstance instance;
+
+    LazyHazelcast(List<String> members) {
+      this.members = members;
+    }
+
+    @Override
+    public synchronized HazelcastInstance get() {
+      if (instance == null) {
+        // Alone: loopback only. With members: any interface, so that they can reach this one.
+        instance =
+            EmbeddedHazelcast.start(
+                "gatehouse-ext-authz", members.isEmpty() ? "127.0.0.1" : null, 5801, members);
+      }
+      return instance;
+    }
+
+    synchronized void shutdown() {
+      if (instance != null) {
+        instance.shutdown();
+      }
     }
   }
 }

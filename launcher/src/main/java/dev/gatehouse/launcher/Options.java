@@ -145,6 +145,28 @@ final class Options {
     }
   }
 
+  /** The Hazelcast members that hold ext-authz sessions and signing keys. */
+  static final class SessionCluster {
+    @Option(
+        names = "--hazelcast-members",
+        paramLabel = "HOST:PORT[,HOST:PORT...]",
+        description =
+            "Hazelcast members to join for OIDC sessions and signing keys (other ext-authz"
+                + " replicas). Absent: an embedded member on its own, started with the first"
+                + " OAuth2 Filter.")
+    private String members;
+
+    java.util.List<String> members() {
+      if (members == null || members.isBlank()) {
+        return java.util.List.of();
+      }
+      return java.util.Arrays.stream(members.split(","))
+          .map(String::strip)
+          .filter(m -> !m.isEmpty())
+          .toList();
+    }
+  }
+
   /** The control plane's listeners: xDS for proxies, Hazelcast for replicas and services. */
   static final class ControlPlanePorts {
     @Option(

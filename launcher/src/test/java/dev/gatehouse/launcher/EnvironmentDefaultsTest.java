@@ -53,7 +53,8 @@ class EnvironmentDefaultsTest {
               "--ambassador-id GATEHOUSE_AMBASSADOR_ID default",
               "--authz-grpc-port GATEHOUSE_AUTHZ_GRPC_PORT 9001",
               "--authz-http-port GATEHOUSE_AUTHZ_HTTP_PORT 9002",
-              "--config-dir GATEHOUSE_CONFIG_DIR null"),
+              "--config-dir GATEHOUSE_CONFIG_DIR null",
+              "--hazelcast-members GATEHOUSE_HAZELCAST_MEMBERS null"),
           "ratelimit",
           List.of(
               "--admin-port GATEHOUSE_ADMIN_PORT 8877",

@@ -15,7 +15,7 @@ public final class EmbeddedHazelcast {
   private EmbeddedHazelcast() {}
 
   /**
-   * @param host the interface to bind and advertise
+   * @param host the interface to bind and advertise; null lets Hazelcast choose
    * @param port the first port to try (auto-incremented when taken)
    * @param members {@code host:port} of members to join; empty to run alone
    */
@@ -27,10 +27,12 @@ public final class EmbeddedHazelcast {
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.logging.type", "slf4j");
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
-    config.setProperty("hazelcast.socket.bind.any", "false");
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(port).setPortAutoIncrement(true);
-    network.getInterfaces().setEnabled(true).addInterface(host);
+    if (host != null) {
+      config.setProperty("hazelcast.socket.bind.any", "false");
+      network.getInterfaces().setEnabled(true).addInterface(host);
+    }
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
