@@ -75,8 +75,7 @@ public final class ControlPlane {
                               .build();
                       watcher.start();
                       return this;
-                    }))
-        .onSuccess(c -> ready = state != null);
+                    }));
   }
 
   /** Joins the other replicas (a blocking Hazelcast start, so on a worker). */
@@ -121,6 +120,8 @@ public final class ControlPlane {
       metrics.failed();
       return;
     }
+    // Ready from the first published snapshot on: the servers listen before the first load.
+    ready = true;
     for (Consumer<ConfigState> listener : listeners) {
       try {
         listener.accept(next);
