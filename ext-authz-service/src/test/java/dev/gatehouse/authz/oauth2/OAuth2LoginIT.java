@@ -199,4 +199,171 @@ class OAuth2LoginIT {
     assertThat(status(stale.get(a, "/home", HTML))).isEqualTo(302);
     assertThat(status(stale.get(b, "/home", HTML))).isEqualTo(302);
   }
+
+  @Test
+  void xhrAndJsonClientsGet401InsteadOfARedirect() {
+    Browser browser = new Browser();
+
+    CheckResponse xhr = browser.get(a, "/home", Map.of("x-requested-with", "XMLHttpRequest"));
+    CheckResponse json = browser.get(a, "/home", Map.of("accept", "application/json"));
+
+    assertThat(status(xhr)).isEqualTo(401);
+    assertThat(status(json)).isEqualTo(401);
+    assertThat(header(xhr, "location")).isNull();
+  }
+
+  @Test
+  void insteadOfRedirectArgumentAnswersItsStatus() {
+    assertThat(status(new Browser().get(a, "/embedded/frame", HTML))).isEqualTo(403);
+  }
+
+  @Test
+  void sessionWithoutTheRulesScopeIsDenied() throws Exception {
+    Browser browser = new Browser();
+    login(browser, a, "/home");
+
+    CheckResponse admin = browser.get(a, "/admin/users", HTML);
+
+    assertThat(status(admin)).isEqualTo(403);
+    assertThat(admin.getDeniedResponse().getBody()).contains("insufficient_scope");
+  }
+
+  @Test
+  void callbackWithAnotherStateIsRejected() throws Exception {
+    Browser browser = new Browser();
+    CheckResponse first = browser.get(a, "/home", HTML);
+    String callback = browser.followToProvider(header(first, "location"));
+
+    CheckResponse forged =
+        browser.get(a, Browser.pathOf(callback).replaceAll("state=[^&]+", "state=forged"), HTML);
+
+    assertThat(status(forged)).isEqualTo(403);
+    assertThat(browser.cookies).doesNotContainKey("ambassador_session.sso.default");
+  }
+
+  @Test
+  void callbackInABrowserThatDidNotStartTheLoginIsRejected() throws Exception {
+    Browser attacker = new Browser();
+    CheckResponse first = attacker.get(a, "/home", HTML);
+    String callback = attacker.followToProvider(header(first, "location"));
+
+    Browser victim = new Browser();
+    CheckResponse response = victim.get(a, Browser.pathOf(callback), HTML);
+
+    assertThat(status(response)).isEqualTo(403);
+    assertThat(victim.cookies).isEmpty();
+  }
+
+  @Test
+  void replayedCallbackIsRejectedEvenOnTheOtherReplica() throws Exception {
+    Browser browser = new Browser();
+    CheckResponse first = browser.get(a, "/home", HTML);
+    String loginCookie = browser.cookies.get("ambassador_login.sso.default");
+    String callback = browser.followToProvider(header(first, "location"));
+    assertThat(status(browser.get(a, Browser.pathOf(callback), HTML))).isEqualTo(302);
+
+    Browser replay = new Browser();
+    replay.cookies.put("ambassador_login.sso.default", loginCookie);
+    CheckResponse again = replay.get(b, Browser.pathOf(callback), HTML);
+
+    assertThat(status(again)).isEqualTo(403);
+    assertThat(replay.cookies).doesNotContainKey("ambassador_session.sso.default");
+  }
+
+  @Test
+  void idTokenCarryingAnotherNonceIsRejected() throws Exception {
+    Browser browser = new Browser();
+    CheckResponse first = browser.get(a, "/home", HTML);
+    String tampered = header(first, "location").replaceAll("nonce=[^&]+", "nonce=attacker");
+    String callback = browser.followToProvider(tampered);
+
+    CheckResponse response = browser.get(a, Browser.pathOf(callback), HTML);
+
+    assertThat(status(response)).isEqualTo(403);
+    assertThat(response.getDeniedResponse().getBody()).contains("nonce");
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {
+        "//evil.example/x",
+        "/\\evil.example/x",
+        "/%2F%2Fevil.example/x",
+        "/%5cevil.example"
+      })
+  void returnUrlCannotLeadOffTheProtectedOrigin(String path) throws Exception {
+    CheckResponse back = login(new Browser(), a, path);
+
+    assertThat(status(back)).isEqualTo(302);
+    assertThat(header(back, "location")).isEqualTo("http://app.example.com/");
+  }
+
+  @Test
+  void hostThatIsNotAProtectedOriginGets403NotALogin() {
+    CheckResponse response = a.get("evil.example", "/home", HTML);
+
+    assertThat(status(response)).isEqualTo(403);
+    assertThat(header(response, "location")).isNull();
+  }
+
+  @Test
+  void tamperedSessionCookieStartsALoginInsteadOfAllowing() throws Exception {
+    Browser browser = new Browser();
+    login(browser, a, "/home");
+    String cookie = browser.cookies.get("ambassador_session.sso.default");
+    String flipped =
+        cookie.substring(0, 3) + (cookie.charAt(3) == 'A' ? 'B' : 'A') + cookie.substring(4);
+    browser.cookies.put("ambassador_session.sso.default", flipped);
+
+    assertThat(status(browser.get(a, "/home", HTML))).isEqualTo(302);
+  }
+
+  @Test
+  void accessTokenIsRefreshedWithinTheSafetyMargin() throws Exception {
+    Browser browser = new Browser();
+    login(browser, a, "/refresh/x");
+
+    CheckResponse firstUse = browser.get(a, "/refresh/x", HTML);
+    CheckResponse secondUse = browser.get(b, "/refresh/x", HTML);
+
+    assertThat(status(firstUse)).isEqualTo(200);
+    assertThat(status(secondUse)).isEqualTo(200);
+    // Every use is within the 2 h margin of a 1 h token, so each one refreshed it.
+    assertThat(header(secondUse, "authorization")).isNotEqualTo(header(firstUse, "authorization"));
+  }
+
+  @Test
+  void clientCredentialsAreTradedForABearerTokenAndRemoved() {
+    CheckResponse allowed =
+        a.get(
+            Browser.HOST,
+            "/machines/report",
+            Map.of("x-ambassador-client-id", "reporter", "x-ambassador-client-secret", "pw"));
+    CheckResponse missing = a.get(Browser.HOST, "/machines/report", Map.of());
+
+    assertThat(status(allowed)).isEqualTo(200);
+    assertThat(header(allowed, "authorization")).startsWith("Bearer ey");
+    assertThat(allowed.getOkResponse().getHeadersToRemoveList())
+        .contains("x-ambassador-client-id", "x-ambassador-client-secret");
+    assertThat(status(missing)).isEqualTo(401);
+  }
+
+  @Test
+  void providerOutageKeepsSessionsWorkingAndFailsNewLoginsWith503() throws Exception {
+    Browser loggedIn = new Browser();
+    login(loggedIn, a, "/home");
+    Browser newcomer = new Browser();
+    CheckResponse first = newcomer.get(a, "/home", HTML);
+    String callback = newcomer.followToProvider(header(first, "location"));
+
+    idp.shutdown();
+    try {
+      assertThat(status(loggedIn.get(a, "/home", HTML))).isEqualTo(200);
+      CheckResponse failed = newcomer.get(a, Browser.pathOf(callback), HTML);
+      assertThat(status(failed)).isEqualTo(503);
+      assertThat(failed.getDeniedResponse().getBody()).contains("temporarily unavailable");
+    } finally {
+      idp.restart();
+    }
+  }
 }
