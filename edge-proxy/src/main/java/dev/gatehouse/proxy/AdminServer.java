@@ -36,6 +36,13 @@ final class AdminServer {
     router.get("/ambassador/v0/check_alive").handler(ctx -> ctx.response().end("LIVE\n"));
     router.get("/clusters").handler(this::clusters);
     router.get("/config_dump").handler(this::configDump);
+    router
+        .get("/metrics")
+        .handler(
+            ctx ->
+                ctx.response()
+                    .putHeader("content-type", "text/plain; version=0.0.4")
+                    .end(proxy.metrics().scrape()));
     server = vertx.createHttpServer().requestHandler(router);
     return server.listen(port, host == null ? "0.0.0.0" : host).map(HttpServer::actualPort);
   }

@@ -42,6 +42,8 @@ public final class EdgeProxy {
   private final Listeners listeners;
   private final AdsClient ads;
   private final AdminServer admin;
+  private final dev.gatehouse.proxy.observe.ProxyMetrics metrics =
+      new dev.gatehouse.proxy.observe.ProxyMetrics();
 
   public EdgeProxy(Vertx vertx, EdgeProxyOptions options) {
     this.vertx = vertx;
@@ -52,7 +54,7 @@ public final class EdgeProxy {
             (cluster, settings) -> new GrpcAuthzClient(vertx, cluster, settings),
             (cluster, settings) -> new GrpcRateLimitClient(vertx, cluster, settings),
             options.nodeCluster());
-    this.listeners = new Listeners(vertx, snapshot::get, filters);
+    this.listeners = new Listeners(vertx, snapshot::get, filters, metrics);
     Node node = Node.newBuilder().setId(options.nodeId()).setCluster(options.nodeCluster()).build();
     List<SocketAddress> servers =
         options.xdsServers().stream()
@@ -110,6 +112,10 @@ public final class EdgeProxy {
 
   public AdsClient ads() {
     return ads;
+  }
+
+  public dev.gatehouse.proxy.observe.ProxyMetrics metrics() {
+    return metrics;
   }
 
   /** Ready once a configuration with at least one listener is serving. */

@@ -62,12 +62,18 @@ final class Listeners {
   private final Vertx vertx;
   private final Supplier<ProxySnapshot> snapshot;
   private final EdgeFilters filters;
+  private final dev.gatehouse.proxy.observe.ProxyMetrics metrics;
   private final Map<String, Running> running = new HashMap<>();
 
-  Listeners(Vertx vertx, Supplier<ProxySnapshot> snapshot, EdgeFilters filters) {
+  Listeners(
+      Vertx vertx,
+      Supplier<ProxySnapshot> snapshot,
+      EdgeFilters filters,
+      dev.gatehouse.proxy.observe.ProxyMetrics metrics) {
     this.vertx = vertx;
     this.snapshot = snapshot;
     this.filters = filters;
+    this.metrics = metrics;
   }
 
   void reconcile(Map<String, ListenerSpec> specs, Map<String, Secret> secrets) {
@@ -84,7 +90,7 @@ final class Listeners {
       }
       List<ProxyHandler> handlers =
           spec.chains().stream()
-              .map(c -> new ProxyHandler(vertx, c.http(), snapshot, filters))
+              .map(c -> new ProxyHandler(vertx, c.http(), snapshot, filters, metrics))
               .toList();
       Running current = running.get(spec.name());
       if (current != null && sameSocket(current, spec, certs)) {

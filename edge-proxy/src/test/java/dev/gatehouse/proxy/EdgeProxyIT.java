@@ -110,6 +110,40 @@ class EdgeProxyIT {
   }
 
   @Test
+  void theAdminPortShowsReadinessClustersConfigAndEnvoyNamedMetrics() throws Exception {
+    stack.write("quote.yaml", mapping("quote", "prefix: /m/\nservice: 127.0.0.1:" + quote.port()));
+    awaitRoute("/m/", 200);
+    stack.get("/nowhere/");
+    assertThat(adminPage("/ready")).isEqualTo("LIVE\n");
+    assertThat(adminPage("/clusters"))
+        .contains("::127.0.0.1:" + quote.port() + "::health_flags::healthy");
+    assertThat(
+            new io.vertx.core.json.JsonObject(adminPage("/config_dump"))
+                .getJsonObject("versions")
+                .getString("type.googleapis.com/envoy.config.cluster.v3.Cluster"))
+        .isNotBlank();
+    String metrics = adminPage("/metrics");
+    assertThat(metrics)
+        .containsPattern(
+            "envoy_http_downstream_rq_xx_total\\{.*envoy_response_code_class=\"2\".*\\} [1-9]");
+    assertThat(metrics)
+        .containsPattern(
+            "envoy_http_downstream_rq_xx_total\\{.*envoy_response_code_class=\"4\".*\\} [1-9]");
+    assertThat(metrics).contains("envoy_cluster_upstream_rq_xx_total");
+  }
+
+  private String adminPage(String path) throws Exception {
+    return stack
+        .vertx
+        .createHttpClient()
+        .request(io.vertx.core.http.HttpMethod.GET, stack.proxy.adminPort(), "127.0.0.1", path)
+        .compose(r -> r.send())
+        .compose(r -> r.body())
+        .await(10, java.util.concurrent.TimeUnit.SECONDS)
+        .toString();
+  }
+
+  @Test
   void anUnknownPathIs404AndAnEditAppliesWithoutRestart() throws Exception {
     stack.write(
         "quote.yaml", mapping("quote", "prefix: /one/\nservice: 127.0.0.1:" + quote.port()));

@@ -108,7 +108,8 @@ public final class EdgeFilters {
               if (result.result() instanceof AuthzClient.Deny deny) {
                 MultiMap headers = MultiMap.caseInsensitiveMultiMap();
                 deny.headers().forEach(h -> headers.add(h.getKey(), h.getValue()));
-                return Future.failedFuture(new ProxyFailure(deny.status(), deny.body(), headers));
+                return Future.failedFuture(
+                    new ProxyFailure(deny.status(), deny.body(), headers, "UAEX"));
               }
               AuthzClient.Allow allow = (AuthzClient.Allow) result.result();
               allow.removeHeaders().forEach(exchange.headers::remove);
@@ -156,7 +157,7 @@ public final class EdgeFilters {
                 MultiMap headers =
                     MultiMap.caseInsensitiveMultiMap().add("x-envoy-ratelimited", "true");
                 decision.responseHeaders().forEach(h -> headers.add(h.getKey(), h.getValue()));
-                return Future.failedFuture(new ProxyFailure(429, "", headers));
+                return Future.failedFuture(new ProxyFailure(429, "", headers, "RL"));
               }
               exchange.extraResponseHeaders.addAll(decision.responseHeaders());
               decision

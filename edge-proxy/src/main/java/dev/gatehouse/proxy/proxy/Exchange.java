@@ -26,6 +26,14 @@ final class Exchange implements HeaderTemplate.Context {
   String matchedPrefix;
 
   final List<Map.Entry<String, String>> extraResponseHeaders = new ArrayList<>();
+  final long startNanos = System.nanoTime();
+  final long startMillis = System.currentTimeMillis();
+
+  /** Envoy's response flag for the access log, when the proxy answered itself. */
+  String flag;
+
+  /** The endpoint that answered, for the access log. */
+  String upstreamHost;
 
   Exchange(
       HttpServerRequest request,

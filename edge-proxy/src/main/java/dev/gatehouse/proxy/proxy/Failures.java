@@ -19,14 +19,14 @@ final class Failures {
       return failure;
     }
     if (cause instanceof NoHealthyUpstream) {
-      return new ProxyFailure(503, "no healthy upstream");
+      return new ProxyFailure(503, "no healthy upstream", null, "UH");
     }
     if (cause instanceof Overloaded || cause instanceof ConnectionPoolTooBusyException) {
       return new ProxyFailure(
           503, OVERFLOW, MultiMap.caseInsensitiveMultiMap().add("x-envoy-overloaded", "true"));
     }
     if (cause instanceof UpstreamTimeout) {
-      return new ProxyFailure(504, "upstream request timeout");
+      return new ProxyFailure(504, "upstream request timeout", null, "UT");
     }
     if (isConnectFailure(cause)) {
       return new ProxyFailure(

@@ -13,16 +13,29 @@ public final class ProxyFailure extends RuntimeException {
   private final int status;
   private final String body;
   private final transient MultiMap headers;
+  private final String flag;
 
-  public ProxyFailure(int status, String body, MultiMap headers) {
+  /**
+   * @param flag Envoy's response flag for the access log (UH, UF, RL, ...), or null
+   */
+  public ProxyFailure(int status, String body, MultiMap headers, String flag) {
     super(status + " " + body, null, false, false);
     this.status = status;
     this.body = body;
     this.headers = headers == null ? MultiMap.caseInsensitiveMultiMap() : headers;
+    this.flag = flag;
+  }
+
+  public ProxyFailure(int status, String body, MultiMap headers) {
+    this(status, body, headers, null);
   }
 
   public ProxyFailure(int status, String body) {
-    this(status, body, null);
+    this(status, body, null, null);
+  }
+
+  public String flag() {
+    return flag;
   }
 
   public int status() {

@@ -28,16 +28,19 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
   private final ListenerSettings listener;
   private final Supplier<ProxySnapshot> snapshot;
   private final EdgeFilters filters;
+  private final dev.gatehouse.proxy.observe.ProxyMetrics metrics;
 
   public ProxyHandler(
       Vertx vertx,
       ListenerSettings listener,
       Supplier<ProxySnapshot> snapshot,
-      EdgeFilters filters) {
+      EdgeFilters filters,
+      dev.gatehouse.proxy.observe.ProxyMetrics metrics) {
     this.vertx = vertx;
     this.listener = listener;
     this.snapshot = snapshot;
     this.filters = filters;
+    this.metrics = metrics;
   }
 
   @Override
@@ -51,11 +54,12 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
       reply(request, failure, MultiMap.caseInsensitiveMultiMap());
       return;
     }
+    observe(exchange);
     RouteTable table = config.routes().get(listener.routeConfigName());
     RouteTable.Match match =
         table == null ? null : table.match(exchange.routeRequest()).orElse(null);
     if (match == null) {
-      reply(request, new ProxyFailure(404, ""), MultiMap.caseInsensitiveMultiMap());
+      reply(request, new ProxyFailure(404, "", null, "NR"), MultiMap.caseInsensitiveMultiMap());
       return;
     }
     var requireTls = match.host().virtualHost().getRequireTls();
@@ -105,7 +109,12 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
                     .compose(
                         ignored ->
                             forward(exchange, match, forward, target, cluster, corsHeaders, body)))
-        .onFailure(error -> reply(request, Failures.of(error), corsHeaders));
+        .onFailure(
+            error -> {
+              ProxyFailure failure = Failures.of(error);
+              exchange.flag = failure.flag();
+              reply(request, failure, corsHeaders);
+            });
   }
 
   private Exchange accept(HttpServerRequest request) {
@@ -162,7 +171,13 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
             body,
             body == null ? exchange.request : null,
             hash);
-    Future<io.vertx.core.http.HttpClientResponse> response = call.start();
+    Future<io.vertx.core.http.HttpClientResponse> response =
+        call.start()
+            .onSuccess(
+                answered -> {
+                  exchange.upstreamHost = call.endpoint().address();
+                  metrics.upstream(cluster.name(), answered.statusCode());
+                });
     if (body == null) {
       exchange.request.resume(); // the upstream request now reads the streamed body
     }
@@ -226,6 +241,41 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
   private void finishHeaders(MultiMap out) {
     if (!listener.serverName().isEmpty()) {
       out.set("server", listener.serverName());
+    }
+  }
+
+  /** Counts and logs the request once its response has gone, or the client has gone. */
+  private void observe(Exchange exchange) {
+    HttpServerResponse response = exchange.request.response();
+    response.endHandler(v -> finished(exchange, response.getStatusCode(), response.bytesWritten()));
+    response.closeHandler(
+        v -> {
+          if (!response.ended()) {
+            exchange.flag = "DC";
+            finished(exchange, 0, response.bytesWritten());
+          }
+        });
+  }
+
+  private void finished(Exchange exchange, int status, long bytesSent) {
+    metrics.downstream(listener.name(), status);
+    if (dev.gatehouse.proxy.observe.AccessLog.enabled()) {
+      dev.gatehouse.proxy.observe.AccessLog.write(
+          new dev.gatehouse.proxy.observe.AccessLog.Entry(
+              exchange.startMillis,
+              exchange.request.method().name(),
+              exchange.path,
+              exchange.protocol(),
+              status,
+              exchange.flag,
+              exchange.request.bytesRead(),
+              bytesSent,
+              (System.nanoTime() - exchange.startNanos) / 1_000_000,
+              exchange.headers.get("x-forwarded-for"),
+              exchange.headers.get("user-agent"),
+              exchange.headers.get("x-request-id"),
+              exchange.authority,
+              exchange.upstreamHost));
     }
   }
 

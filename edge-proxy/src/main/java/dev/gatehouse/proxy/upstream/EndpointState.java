@@ -16,7 +16,8 @@ public final class EndpointState {
   }
 
   private volatile Health activeHealth = Health.UNKNOWN;
-  private final AtomicLong ejectedUntilNanos = new AtomicLong(Long.MIN_VALUE);
+  // Starts in the past: nanoTime values are only comparable by difference, so no sentinel.
+  private final AtomicLong ejectedUntilNanos = new AtomicLong(System.nanoTime());
   private final AtomicInteger ejections = new AtomicInteger();
   private final AtomicInteger consecutive5xx = new AtomicInteger();
   private final AtomicInteger consecutiveGatewayErrors = new AtomicInteger();
