@@ -98,6 +98,32 @@ class XdsServerIT {
   }
 
   @Test
+  void aNewUpstreamArrivesAsClustersBeforeTheRoutesThatUseIt() throws Exception {
+    // Make before break: a proxy that got the route first would answer 503 (no such cluster).
+    try (AdsClient ads = subscribedToAll()) {
+      CompiledConfig next =
+          new Compiler()
+              .compile(
+                  new ResourceLoader()
+                      .addText(
+                          "apiVersion: getambassador.io/v3alpha1\nkind: Mapping\n"
+                              + "metadata: {name: m}\nspec: {prefix: /a/, service: elsewhere}\n",
+                          "m.yaml")
+                      .result());
+
+      server.publisher().publish(next).await(10, TimeUnit.SECONDS);
+      DiscoveryResponse first = ads.next();
+      ads.ack(first);
+      DiscoveryResponse second = ads.next();
+
+      assertThat(first.getTypeUrl()).isEqualTo(CLUSTERS);
+      assertThat(first.getVersionInfo()).isEqualTo(next.clustersVersion());
+      assertThat(second.getTypeUrl()).isEqualTo(ROUTES);
+      assertThat(second.getVersionInfo()).isEqualTo(next.routesVersion());
+    }
+  }
+
+  @Test
   void republishingTheSameContentSendsNothing() throws Exception {
     try (AdsClient ads = subscribedToAll()) {
       boolean changed = server.publisher().publish(config("/a/")).await(10, TimeUnit.SECONDS);
