@@ -45,7 +45,8 @@ public final class RateLimitServer {
   private final AtomicBoolean configured = new AtomicBoolean();
   private volatile List<ConfigError> configProblems = List.of();
   private final AtomicInteger port = new AtomicInteger();
-  private String deployment;
+  private final List<String> deployments = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private volatile boolean listening;
 
   private RateLimitServer(
       Vertx vertx,
@@ -124,7 +125,8 @@ public final class RateLimitServer {
                     GrpcListener::new, new DeploymentOptions().setInstances(options.eventLoops())))
         .onSuccess(
             id -> {
-              deployment = id;
+              deployments.add(id);
+              listening = true;
               LOG.info(
                   "ratelimit listening: port={} tls={} store={} on_store_error={} budget_ms={}",
                   port.get(),
@@ -144,7 +146,8 @@ public final class RateLimitServer {
       HttpServerOptions http =
           new HttpServerOptions()
               .setHost(options.host())
-              .setPort(port.get() != 0 ? port.get() : options.grpcPort())
+              // A negative port makes Vert.x share one random port between the listeners.
+              .setPort(options.grpcPort() == 0 ? -1 : options.grpcPort())
               .setHttp2ClearTextEnabled(true)
               .setTcpNoDelay(true);
       if (options.tlsCert() != null) {
@@ -188,7 +191,7 @@ public final class RateLimitServer {
         metrics,
         () ->
             new AdminRoutes.Readiness(
-                configured.get() && deployment != null,
+                configured.get() && listening,
                 new JsonObject()
                     .put("config_version", limiter.config().version())
                     .put("store", store.name())
@@ -203,8 +206,8 @@ public final class RateLimitServer {
   public Future<Void> close() {
     source.close();
     limiter.close();
-    Future<Void> undeployed =
-        deployment == null ? Future.succeededFuture() : vertx.undeploy(deployment);
-    return undeployed.eventually(store::close);
+    return Future.all(deployments.stream().distinct().map(vertx::undeploy).toList())
+        .<Void>mapEmpty()
+        .eventually(store::close);
   }
 }

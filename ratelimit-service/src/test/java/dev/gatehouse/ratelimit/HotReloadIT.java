@@ -155,6 +155,9 @@ class HotReloadIT {
             .filter(m -> m.startsWith("config loaded"))
             .toList();
     assertThat(loads).hasSize(2);
+    // Files are read on the watcher's thread, never on an event loop.
+    assertThat(log.list.stream().map(ILoggingEvent::getThreadName).distinct())
+        .containsExactly("gatehouse-config-watch");
     assertThat(loads.get(1))
         .contains("version=2", "domains=2", "limits=2", "envoy_files=1", "errors=0");
   }

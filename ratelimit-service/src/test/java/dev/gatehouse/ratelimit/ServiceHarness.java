@@ -84,7 +84,7 @@ public abstract class ServiceHarness {
             null,
             null,
             settings(),
-            1,
+            2, // two listeners sharing the port, as in production
             Duration.ofMillis(100));
     server =
         RateLimitServer.start(vertx, options, backing, source, clock::nanos)
