@@ -93,7 +93,9 @@ final class LoginCallback {
         ReturnUrls.originAllowed(origin(login.returnUrl()), context.spec().protectedOrigins())
             ? origin(login.returnUrl()) + ReturnUrls.safePath(path(login.returnUrl()))
             : request.origin() + "/";
-    boolean secure = request.scheme().equals("https");
+    String sameSite = login.sameSite();
+    // Browsers drop SameSite=None cookies that are not Secure.
+    boolean secure = request.scheme().equals("https") || sameSite.equals("None");
     long maxAge = context.sessionCookieMaxAge();
     return context
         .sessions()
@@ -112,10 +114,11 @@ final class LoginCallback {
                                 maxAge,
                                 secure,
                                 true,
-                                "Lax")),
+                                sameSite)),
                         Map.entry(
                             "set-cookie",
-                            Cookies.set(context.xsrfCookie(), xsrf, maxAge, secure, false, "Lax")),
+                            Cookies.set(
+                                context.xsrfCookie(), xsrf, maxAge, secure, false, sameSite)),
                         Map.entry(
                             "set-cookie",
                             Cookies.set(context.loginCookie(), "", 0, secure, true, "Lax")),

@@ -7,18 +7,25 @@ import java.util.Base64;
 
 /**
  * What a login in progress must remember until the callback: the state and nonce sent to the
- * provider, the PKCE verifier, where to return, and when this expires. It travels in a short-lived
- * signed cookie, so the callback can check that it continues a login this browser started.
+ * provider, the PKCE verifier, where to return, the SameSite of the session cookie to set (the
+ * rule's {@code sameSite} argument), and when this expires. It travels in a short-lived signed
+ * cookie, so the callback can check that it continues a login this browser started.
  */
 record LoginState(
-    String state, String nonce, String verifier, String returnUrl, long expiresAtMillis) {
+    String state,
+    String nonce,
+    String verifier,
+    String returnUrl,
+    String sameSite,
+    long expiresAtMillis) {
 
-  static LoginState fresh(String returnUrl, long expiresAtMillis) {
+  static LoginState fresh(String returnUrl, String sameSite, long expiresAtMillis) {
     return new LoginState(
         CookieSigner.randomToken(24),
         CookieSigner.randomToken(24),
         CookieSigner.randomToken(32),
         returnUrl,
+        sameSite,
         expiresAtMillis);
   }
 
@@ -29,6 +36,7 @@ record LoginState(
             .put("n", nonce)
             .put("v", verifier)
             .put("r", returnUrl)
+            .put("ss", sameSite)
             .put("e", expiresAtMillis)
             .encode();
     return signer.sign(
@@ -53,6 +61,7 @@ record LoginState(
               o.getString("n"),
               o.getString("v"),
               o.getString("r"),
+              o.getString("ss", "Lax"),
               o.getLong("e"));
       return login.expiresAtMillis() > nowMillis ? login : null;
     } catch (RuntimeException e) {

@@ -162,7 +162,9 @@ final class OAuth2LoginFilter implements Filter {
     String returnUrl = request.origin() + ReturnUrls.safePath(request.path());
     LoginState login =
         LoginState.fresh(
-            returnUrl, context.runtime().clock().millis() + OAuth2Context.LOGIN_TTL.toMillis());
+            returnUrl,
+            arguments.sameSite(),
+            context.runtime().clock().millis() + OAuth2Context.LOGIN_TTL.toMillis());
     return context
         .provider()
         .metadata()
@@ -199,6 +201,7 @@ final class OAuth2LoginFilter implements Filter {
           .append(URLEncoder.encode(parameter.getValue(), StandardCharsets.UTF_8));
       separator = '&';
     }
+    // Always Lax: the callback is a cross-site navigation from the provider, which Strict blocks.
     String cookie =
         Cookies.set(
             context.loginCookie(),

@@ -51,6 +51,7 @@ public final class OAuth2Module implements FilterRegistry.FilterFactory, Interce
       throw new IllegalArgumentException(
           "grantType Password is not supported (expected: AuthorizationCode or ClientCredentials)");
     }
+    refuseUnimplemented(spec);
     if (spec.secretName() != null) {
       throw new IllegalArgumentException(
           "secretName needs Kubernetes Secrets from the control plane (expected: secret)");
@@ -80,6 +81,28 @@ public final class OAuth2Module implements FilterRegistry.FilterFactory, Interce
           new dev.gatehouse.authz.session.HazelcastSessionStore(vertx, instance),
           dev.gatehouse.authz.session.KeyRing.signingKey(instance, "cookie-signing"));
     };
+  }
+
+  /**
+   * Fields Edge Stack documents that this filter does not act on yet: refused rather than silently
+   * ignored, since each one changes who gets in.
+   */
+  private static void refuseUnimplemented(OAuth2Filter spec) {
+    if (spec.accessTokenJWTFilter() != null) {
+      throw new IllegalArgumentException("accessTokenJWTFilter is not supported yet");
+    }
+    if (Boolean.TRUE.equals(spec.allowMalformedAccessToken())) {
+      throw new IllegalArgumentException("allowMalformedAccessToken: true is not supported");
+    }
+    if (spec.useSessionCookies() != null && spec.useSessionCookies().ifRequestHeader() != null) {
+      throw new IllegalArgumentException("useSessionCookies.ifRequestHeader is not supported yet");
+    }
+    for (OAuth2Filter.ProtectedOrigin origin : spec.protectedOrigins()) {
+      if (origin.internalOrigin() != null || !origin.allowedInternalOrigins().isEmpty()) {
+        throw new IllegalArgumentException(
+            "protectedOrigins[].internalOrigin and allowedInternalOrigins are not supported yet");
+      }
+    }
   }
 
   private Shared shared() {

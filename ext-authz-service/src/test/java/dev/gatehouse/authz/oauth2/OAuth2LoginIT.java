@@ -73,6 +73,7 @@ class OAuth2LoginIT {
                       path: /embedded/*
                       filters: [{name: sso, arguments: {insteadOfRedirect: {httpStatusCode: 403}}}]
                     - {host: "*", path: /refresh/*, filters: [{name: refreshing}]}
+                    - {host: "*", path: /strict/*, filters: [{name: sso, arguments: {sameSite: Strict}}]}
                     - {host: "*", path: /machines/*, filters: [{name: machines}]}
                     - {host: "*", path: "*", filters: [{name: sso}]}
                     """));
@@ -210,6 +211,20 @@ class OAuth2LoginIT {
     assertThat(status(xhr)).isEqualTo(401);
     assertThat(status(json)).isEqualTo(401);
     assertThat(header(xhr, "location")).isNull();
+  }
+
+  @Test
+  void sameSiteArgumentAppliesToTheSessionCookieButNotTheLoginCookie() throws Exception {
+    Browser browser = new Browser();
+    CheckResponse first = browser.get(a, "/strict/page", HTML);
+    CheckResponse back =
+        browser.get(a, Browser.pathOf(browser.followToProvider(header(first, "location"))), HTML);
+
+    assertThat(header(first, "set-cookie")).contains("SameSite=Lax");
+    assertThat(back.getDeniedResponse().getHeadersList())
+        .filteredOn(h -> h.getHeader().getValue().startsWith("ambassador_session.sso.default="))
+        .singleElement()
+        .satisfies(h -> assertThat(h.getHeader().getValue()).contains("SameSite=Strict"));
   }
 
   @Test
