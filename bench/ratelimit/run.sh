@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# ratelimit benchmark: ShouldRateLimit decisions/s and latency over gRPC on loopback, with the
+# counters in a real redis-server, and redis-benchmark on that same Redis in the same run, so the
+# service's figures can be read against what Redis alone does on this machine.
+#
+#   bench/ratelimit/run.sh [seconds=10] [concurrency=128] [rate=10000]
+#
+# The service and its load generator share one JVM; Redis runs beside them: everything shares the
+# machine's cores. Bounded: at most 60 s per measured phase, loopback only.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+seconds="${1:-10}"
+concurrency="${2:-128}"
+rate="${3:-10000}"
+
+mvn -B -q -o -pl ratelimit-service install -DskipTests -Dspotless.check.skip=true
+classpath_file="bench/target/classpath.txt"
+mkdir -p bench/target
+mvn -B -q -o -pl bench dependency:build-classpath -Dmdep.outputFile="$PWD/$classpath_file" >/dev/null
+# Only this benchmark's classes: the other benchmarks of the module need not build for it to run.
+classes="bench/target/ratelimit-classes"
+rm -rf "$classes"
+javac --release 17 -d "$classes" -cp "$(cat "$classpath_file")" \
+  bench/src/main/java/dev/gatehouse/bench/ratelimit/*.java
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+workdir=$(mktemp -d)
+redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no --dir "$workdir" \
+  --daemonize no >"$workdir/redis.log" 2>&1 &
+redis_pid=$!
+trap 'kill "$redis_pid" 2>/dev/null || true; rm -rf "$workdir"' EXIT
+for _ in $(seq 1 100); do
+  redis-cli -p "$port" ping >/dev/null 2>&1 && break
+  sleep 0.05
+done
+
+echo "$(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, $(java -version 2>&1 | head -1), $(redis-server --version | cut -d' ' -f3)"
+
+# Redis alone: plain INCR, and the service's own script deciding one fixed-window limit per call
+# (what one request with one descriptor costs Redis), 50 clients, 1,000 keys.
+script="ratelimit-service/src/main/resources/dev/gatehouse/ratelimit/store/ratelimit.lua"
+sha=$(redis-cli -p "$port" script load "$(cat "$script")")
+incr=$(timeout 120 redis-benchmark -p "$port" -q -n 200000 -c 50 -r 1000 -t incr | tr '\r' '\n' | grep -o 'INCR: [0-9.]*' | tail -1 | cut -d' ' -f2)
+evalsha=$(timeout 120 redis-benchmark -p "$port" -q -n 200000 -c 50 -r 1000 \
+  evalsha "$sha" 1 bench_k___rand_int___ "" 1 1000000000 1 1 1 1 \
+  | tr '\r' '\n' | grep -Eo '[0-9.]+ requests per second' | tail -1 | cut -d' ' -f1)
+echo "redis-benchmark INCR:                 ${incr} ops/s"
+echo "redis-benchmark EVALSHA ratelimit.lua: ${evalsha} ops/s (one limit per call)"
+redis-cli -p "$port" flushall >/dev/null
+
+out=$(timeout 300 java -Xms512m -Xmx512m -XX:+UseParallelGC \
+  -Dlogback.configurationFile=bench/ratelimit/logback.xml \
+  -cp "$classes:$(cat "$classpath_file")" \
+  dev.gatehouse.bench.ratelimit.RateLimitBench "$port" "$seconds" "$concurrency" "$rate")
+echo "$out" | grep -v '^RESULT'
+result=$(echo "$out" | grep '^RESULT')
+decisions=$(echo "$result" | sed -E 's/.*decisions_per_s=([0-9.]+).*/\1/')
+p99=$(echo "$result" | sed -E 's/.*fixed_rate_p99_ms=([0-9.]+).*/\1/')
+python3 - "$decisions" "$p99" "$incr" "$evalsha" <<'PY'
+import sys
+decisions, p99, incr, evalsha = (float(x) for x in sys.argv[1:])
+print(f"service decisions/s vs redis-benchmark EVALSHA: {decisions / evalsha:.2f}"
+      f"  (each decision here is one EVALSHA of two limits)")
+print(f"service decisions/s vs redis-benchmark INCR:    {decisions / incr:.2f}")
+print(f"target >= 20000 decisions/s: {'met' if decisions >= 20000 else 'MISSED'} ({decisions:.0f})")
+print(f"target p99 < 2 ms at the fixed rate: {'met' if p99 < 2 else 'MISSED'} ({p99:.3f} ms)")
+PY

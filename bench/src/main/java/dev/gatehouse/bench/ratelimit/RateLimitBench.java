@@ -1,0 +1,143 @@
+package dev.gatehouse.bench.ratelimit;
+
+import dev.gatehouse.ratelimit.RateLimitServer;
+import dev.gatehouse.ratelimit.RateLimitServerOptions;
+import dev.gatehouse.ratelimit.limiter.FailureMode;
+import dev.gatehouse.ratelimit.limiter.LimiterSettings;
+import dev.gatehouse.ratelimit.store.RedisSettings;
+import io.envoyproxy.envoy.extensions.common.ratelimit.v3.RateLimitDescriptor;
+import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The ratelimit benchmark: the service on a real Redis and its load generator in one JVM (so they
+ * share the machine's cores with Redis), over h2c on loopback. Every request carries two
+ * descriptors (client address, and address plus path) whose limits are never reached, so every
+ * decision is one Redis round trip: the local cache of over-limit keys saves nothing here.
+ *
+ * <pre>{@code RateLimitBench REDIS_PORT SECONDS CONCURRENCY RATE}</pre>
+ *
+ * <p>A Redis port of 0 keeps the counters in memory, to see what the gRPC side alone costs.
+ */
+public final class RateLimitBench {
+  private RateLimitBench() {}
+
+  public static void main(String[] args) throws Exception {
+    int redisPort = Integer.parseInt(args[0]);
+    int seconds = Math.min(Integer.parseInt(args[1]), 60);
+    int concurrency = Integer.parseInt(args[2]);
+    int rate = Integer.parseInt(args[3]);
+
+    Path config = Files.createTempDirectory("gatehouse-ratelimit-bench");
+    Files.writeString(
+        config.resolve("bench.yaml"),
+        """
+        domain: bench
+        descriptors:
+          - key: remote_address
+            rate_limit: {unit: second, requests_per_unit: 1000000000}
+            descriptors:
+              - key: path
+                rate_limit: {unit: minute, requests_per_unit: 4000000000}
+        """);
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+    RateLimitServerOptions options =
+        new RateLimitServerOptions(
+            config,
+            "default",
+            redisPort == 0 ? null : RedisSettings.standalone("redis://127.0.0.1:" + redisPort),
+            "127.0.0.1",
+            0,
+            null,
+            null,
+            new LimiterSettings(
+                FailureMode.ERROR,
+                Duration.ofMillis(15),
+                false,
+                100_000,
+                5,
+                Duration.ofMillis(500)),
+            2, // a gRPC listener per core
+            Duration.ofSeconds(1));
+    RateLimitServer server = RateLimitServer.start(vertx, options).await(30, TimeUnit.SECONDS);
+    RlsLoad load = new RlsLoad(vertx, server.grpcPort(), 2, requests(10_000));
+    try {
+      // Warm up gently, so that a cold JIT does not trip the store's breaker before measuring.
+      System.out.printf(
+          Locale.ROOT, "warm-up: 10 s closed loop, 8 then %d in flight%n", concurrency);
+      load.closedLoop(8, 5);
+      load.closedLoop(concurrency, 5);
+
+      if (load.firstError.get() != null) {
+        System.out.println("first error: " + load.firstError.get());
+      }
+      RlsLoad.Result max = load.closedLoop(concurrency, seconds);
+      print("closed loop, " + concurrency + " in flight", max);
+      RlsLoad.Result fixed = load.openLoop(rate, seconds);
+      print("open loop at " + rate + "/s", fixed);
+      System.out.printf(
+          Locale.ROOT,
+          "RESULT decisions_per_s=%.0f fixed_rate_p50_ms=%.3f fixed_rate_p99_ms=%.3f"
+              + " fixed_rate_errors=%d%n",
+          max.perSecond(),
+          fixed.millis(50),
+          fixed.millis(99),
+          fixed.errors());
+    } finally {
+      load.close();
+      server.close().await(10, TimeUnit.SECONDS);
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private static void print(String phase, RlsLoad.Result result) {
+    System.out.printf(
+        Locale.ROOT,
+        "%-28s %9.0f decisions/s  p50 %.3f ms  p99 %.3f ms  p99.9 %.3f ms  max %.3f ms"
+            + "  errors %d  over_limit %d  (%d calls in %.1f s)%n",
+        phase,
+        result.perSecond(),
+        result.millis(50),
+        result.millis(99),
+        result.millis(99.9),
+        result.millis(100),
+        result.errors(),
+        result.overLimit(),
+        result.calls(),
+        result.seconds());
+  }
+
+  /** Requests of two descriptors over {@code clients} client addresses. */
+  private static List<RateLimitRequest> requests(int clients) {
+    List<RateLimitRequest> out = new ArrayList<>(clients);
+    for (int i = 0; i < clients; i++) {
+      String address = "10." + (i >> 16 & 255) + "." + (i >> 8 & 255) + "." + (i & 255);
+      out.add(
+          RateLimitRequest.newBuilder()
+              .setDomain("bench")
+              .addDescriptors(descriptor("remote_address", address))
+              .addDescriptors(descriptor("remote_address", address, "path", "/api/orders"))
+              .build());
+    }
+    return out;
+  }
+
+  private static RateLimitDescriptor descriptor(String... keysAndValues) {
+    RateLimitDescriptor.Builder descriptor = RateLimitDescriptor.newBuilder();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      descriptor.addEntries(
+          RateLimitDescriptor.Entry.newBuilder()
+              .setKey(keysAndValues[i])
+              .setValue(keysAndValues[i + 1]));
+    }
+    return descriptor.build();
+  }
+}

@@ -1,0 +1,211 @@
+package dev.gatehouse.bench.ratelimit;
+
+import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
+import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
+import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientResponse;
+import io.vertx.grpc.common.GrpcMessageDecoder;
+import io.vertx.grpc.common.GrpcMessageEncoder;
+import io.vertx.grpc.common.ServiceMethod;
+import io.vertx.grpc.common.ServiceName;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * ShouldRateLimit load over h2c on loopback, two ways: closed loop (a fixed number of calls always
+ * in flight, for the most decisions per second) and open loop (calls started on a fixed schedule,
+ * latency measured from the scheduled start, so a stall is not hidden by sending less). Latencies
+ * are kept whole and sorted, so percentiles are exact.
+ */
+final class RlsLoad {
+  static final ServiceMethod<RateLimitResponse, RateLimitRequest> METHOD =
+      ServiceMethod.client(
+          ServiceName.create(RateLimitServiceGrpc.SERVICE_NAME),
+          RateLimitServiceGrpc.getShouldRateLimitMethod().getBareMethodName(),
+          GrpcMessageEncoder.encoder(),
+          GrpcMessageDecoder.decoder(RateLimitResponse.newBuilder()));
+
+  /** What one phase measured. */
+  record Result(long calls, long errors, long overLimit, double seconds, long[] sortedNanos) {
+    double perSecond() {
+      return calls / seconds;
+    }
+
+    double millis(double percentile) {
+      if (sortedNanos.length == 0) {
+        return Double.NaN;
+      }
+      int index = (int) Math.ceil(percentile / 100 * sortedNanos.length) - 1;
+      return sortedNanos[Math.max(0, Math.min(sortedNanos.length - 1, index))] / 1e6;
+    }
+  }
+
+  /** The first failure seen, to say why calls failed. */
+  final java.util.concurrent.atomic.AtomicReference<Throwable> firstError =
+      new java.util.concurrent.atomic.AtomicReference<>();
+
+  private final Vertx vertx;
+  private final GrpcClient client;
+  private final SocketAddress server;
+  private final List<RateLimitRequest> requests;
+
+  RlsLoad(Vertx vertx, int port, int connections, List<RateLimitRequest> requests) {
+    this.vertx = vertx;
+    this.requests = requests;
+    this.client =
+        GrpcClient.client(
+            vertx,
+            vertx
+                .httpClientBuilder()
+                .with(
+                    new HttpClientOptions()
+                        .setProtocolVersion(HttpVersion.HTTP_2)
+                        .setHttp2ClearTextUpgrade(false)
+                        .setHttp2MultiplexingLimit(1000)
+                        .setTcpNoDelay(true))
+                .with(new PoolOptions().setHttp2MaxSize(connections))
+                .build());
+    this.server = SocketAddress.inetSocketAddress(port, "127.0.0.1");
+  }
+
+  private Future<RateLimitResponse> call(int index) {
+    RateLimitRequest request = requests.get(index % requests.size());
+    return client
+        .request(server, METHOD)
+        .compose(c -> c.send(request))
+        .compose(GrpcClientResponse::last);
+  }
+
+  /** Keeps {@code concurrency} calls in flight for {@code seconds}. */
+  Result closedLoop(int concurrency, int seconds) throws Exception {
+    long[] latencies = new long[Math.max(1, 60_000 * seconds)];
+    AtomicInteger recorded = new AtomicInteger();
+    AtomicLong errors = new AtomicLong();
+    AtomicLong over = new AtomicLong();
+    AtomicInteger sequence = new AtomicInteger();
+    long start = System.nanoTime();
+    long deadline = start + seconds * 1_000_000_000L;
+    Promise<Void> done = Promise.promise();
+    AtomicInteger running = new AtomicInteger(concurrency);
+    for (int i = 0; i < concurrency; i++) {
+      vertx.runOnContext(
+          v -> next(sequence, deadline, latencies, recorded, errors, over, running, done));
+    }
+    done.future().await();
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    return result(latencies, recorded.get(), errors.get(), over.get(), elapsed);
+  }
+
+  private void next(
+      AtomicInteger sequence,
+      long deadline,
+      long[] latencies,
+      AtomicInteger recorded,
+      AtomicLong errors,
+      AtomicLong over,
+      AtomicInteger running,
+      Promise<Void> done) {
+    long sent = System.nanoTime();
+    if (sent >= deadline) {
+      if (running.decrementAndGet() == 0) {
+        done.tryComplete();
+      }
+      return;
+    }
+    call(sequence.getAndIncrement())
+        .onComplete(
+            r -> {
+              if (r.failed()) {
+                firstError.compareAndSet(null, r.cause());
+              }
+              record(r.succeeded() ? r.result() : null, sent, latencies, recorded, errors, over);
+              next(sequence, deadline, latencies, recorded, errors, over, running, done);
+            });
+  }
+
+  /** Starts {@code rate} calls per second on a 1 ms schedule for {@code seconds}. */
+  Result openLoop(int rate, int seconds) throws Exception {
+    int total = rate * seconds;
+    long[] latencies = new long[total];
+    AtomicInteger recorded = new AtomicInteger();
+    AtomicLong errors = new AtomicLong();
+    AtomicLong over = new AtomicLong();
+    AtomicInteger started = new AtomicInteger();
+    AtomicInteger finished = new AtomicInteger();
+    Promise<Void> done = Promise.promise();
+    long start = System.nanoTime();
+    double intervalNanos = 1e9 / rate;
+    long timer =
+        vertx.setPeriodic(
+            1,
+            id -> {
+              // Every call whose scheduled time has come, timed from that schedule.
+              long now = System.nanoTime();
+              while (started.get() < total
+                  && start + (long) (started.get() * intervalNanos) <= now) {
+                int index = started.getAndIncrement();
+                long scheduled = start + (long) (index * intervalNanos);
+                call(index)
+                    .onComplete(
+                        r -> {
+                          record(
+                              r.succeeded() ? r.result() : null,
+                              scheduled,
+                              latencies,
+                              recorded,
+                              errors,
+                              over);
+                          if (finished.incrementAndGet() == total) {
+                            done.tryComplete();
+                          }
+                        });
+              }
+            });
+    done.future().await();
+    vertx.cancelTimer(timer);
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    return result(latencies, recorded.get(), errors.get(), over.get(), elapsed);
+  }
+
+  private static void record(
+      RateLimitResponse response,
+      long sent,
+      long[] latencies,
+      AtomicInteger recorded,
+      AtomicLong errors,
+      AtomicLong over) {
+    long took = System.nanoTime() - sent;
+    if (response == null) {
+      errors.incrementAndGet();
+      return;
+    }
+    if (response.getOverallCode() == RateLimitResponse.Code.OVER_LIMIT) {
+      over.incrementAndGet();
+    }
+    int slot = recorded.getAndIncrement();
+    if (slot < latencies.length) {
+      latencies[slot] = took;
+    }
+  }
+
+  private static Result result(
+      long[] latencies, int recorded, long errors, long over, double seconds) {
+    long[] sorted = Arrays.copyOf(latencies, Math.min(recorded, latencies.length));
+    Arrays.sort(sorted);
+    return new Result(recorded, errors, over, seconds, sorted);
+  }
+
+  void close() {
+    client.close();
+  }
+}
