@@ -1,26 +1,49 @@
 package dev.gatehouse.controlplane.xds;
 
 import dev.gatehouse.controlplane.compile.CompiledConfig;
+import dev.gatehouse.controlplane.compile.Names;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Turns compiled configurations into cache snapshots. Each type's version is the hash of its
  * content, so a new snapshot only sends the types that changed (an edited Mapping sends RDS alone),
  * and every replica compiling the same resources announces the same versions.
+ *
+ * <p>Make before break: a cluster that a new configuration no longer has is kept for a grace
+ * period, so a proxy that still routes to it (its new routes have not arrived) does not answer 503;
+ * then it is removed with a second, clusters-only update. ADS already sends new clusters before the
+ * routes that use them.
+ *
+ * <p>State is touched on the xDS server's context only.
  */
 public final class SnapshotPublisher {
+  /** How long a removed cluster is still served. */
+  public static final Duration DEFAULT_GRACE = Duration.ofSeconds(5);
+
   private final SimpleCache<String> cache;
+  private final Duration grace;
   private volatile Context context;
   private volatile Versions current;
+  // Context-confined.
+  private CompiledConfig latest;
+  private List<Cluster> servedClusters = List.of();
+  private long graceTimer = -1;
 
-  SnapshotPublisher(SimpleCache<String> cache) {
+  SnapshotPublisher(SimpleCache<String> cache, Duration grace) {
     this.cache = cache;
+    this.grace = grace;
   }
 
   void bindTo(Context context) {
@@ -37,11 +60,48 @@ public final class SnapshotPublisher {
    * when it equals what is served already (nothing is sent then).
    */
   public Future<Boolean> publish(CompiledConfig config) {
-    Versions next =
-        new Versions(config.listenersVersion(), config.routesVersion(), config.clustersVersion());
-    Snapshot snapshot =
+    // The expensive hashes on the caller's thread, never on the event loop.
+    String listeners = config.listenersVersion();
+    String routes = config.routesVersion();
+    Promise<Boolean> done = Promise.promise();
+    Context target = Objects.requireNonNull(context, "the xDS server is not listening");
+    target.runOnContext(
+        v -> {
+          latest = config;
+          Set<String> wanted =
+              config.clusters().stream().map(Cluster::getName).collect(Collectors.toSet());
+          List<Cluster> clusters = new ArrayList<>(config.clusters());
+          servedClusters.stream().filter(c -> !wanted.contains(c.getName())).forEach(clusters::add);
+          clusters.sort(Comparator.comparing(Cluster::getName));
+          boolean lingering = clusters.size() > config.clusters().size();
+          done.complete(set(config, listeners, routes, clusters));
+          if (lingering) {
+            context.owner().cancelTimer(graceTimer);
+            graceTimer =
+                context
+                    .owner()
+                    .setTimer(
+                        grace.toMillis(),
+                        id -> {
+                          if (latest == config) {
+                            set(config, listeners, routes, config.clusters());
+                          }
+                        });
+          }
+        });
+    return done.future();
+  }
+
+  private boolean set(
+      CompiledConfig config, String listeners, String routes, List<Cluster> clusters) {
+    Versions next = new Versions(listeners, routes, Names.hash(clusters));
+    if (next.equals(current)) {
+      return false;
+    }
+    cache.setSnapshot(
+        XdsServer.GROUP,
         Snapshot.create(
-            config.clusters(),
+            clusters,
             next.clusters(),
             List.of(),
             "none",
@@ -50,21 +110,10 @@ public final class SnapshotPublisher {
             config.routes(),
             next.routes(),
             List.of(),
-            "none");
-    Promise<Boolean> done = Promise.promise();
-    Runnable set =
-        () -> {
-          if (next.equals(current)) {
-            done.complete(false);
-            return;
-          }
-          cache.setSnapshot(XdsServer.GROUP, snapshot);
-          current = next;
-          done.complete(true);
-        };
-    Context target = Objects.requireNonNull(context, "the xDS server is not listening");
-    target.runOnContext(v -> set.run());
-    return done.future();
+            "none"));
+    servedClusters = List.copyOf(clusters);
+    current = next;
+    return true;
   }
 
   /** Content versions of the served types. */

@@ -27,9 +27,16 @@ public final class XdsServer {
   private HttpServer server;
 
   public XdsServer(Vertx vertx, XdsCallbacks callbacks) {
+    this(vertx, callbacks, SnapshotPublisher.DEFAULT_GRACE);
+  }
+
+  /**
+   * @param clusterGrace how long a cluster that a new configuration removed is still served
+   */
+  public XdsServer(Vertx vertx, XdsCallbacks callbacks, java.time.Duration clusterGrace) {
     this.vertx = vertx;
     this.callbacks = callbacks;
-    this.publisher = new SnapshotPublisher(cache);
+    this.publisher = new SnapshotPublisher(cache, clusterGrace);
   }
 
   /**

@@ -40,7 +40,10 @@ class XdsServerIT {
   void start() throws Exception {
     vertx = Vertx.vertx();
     callbacks = new XdsCallbacks();
-    server = new XdsServer(vertx, callbacks).listen("127.0.0.1", 0).await(10, TimeUnit.SECONDS);
+    server =
+        new XdsServer(vertx, callbacks, Duration.ofMillis(300))
+            .listen("127.0.0.1", 0)
+            .await(10, TimeUnit.SECONDS);
     server.publisher().publish(config("/a/")).await(10, TimeUnit.SECONDS);
   }
 
@@ -98,8 +101,9 @@ class XdsServerIT {
   }
 
   @Test
-  void aNewUpstreamArrivesAsClustersBeforeTheRoutesThatUseIt() throws Exception {
-    // Make before break: a proxy that got the route first would answer 503 (no such cluster).
+  void aNewUpstreamArrivesBeforeItsRoutesAndTheOldOneLeavesAfterTheGrace() throws Exception {
+    // Make before break: a proxy that got the route first would answer 503 (no such cluster),
+    // and one that lost the old cluster before its new routes came would too.
     try (AdsClient ads = subscribedToAll()) {
       CompiledConfig next =
           new Compiler()
@@ -110,17 +114,32 @@ class XdsServerIT {
                               + "metadata: {name: m}\nspec: {prefix: /a/, service: elsewhere}\n",
                           "m.yaml")
                       .result());
+      String oldCluster = config("/a/").clusters().get(0).getName();
+      String newCluster = next.clusters().get(0).getName();
 
       server.publisher().publish(next).await(10, TimeUnit.SECONDS);
-      DiscoveryResponse first = ads.next();
-      ads.ack(first);
-      DiscoveryResponse second = ads.next();
+      DiscoveryResponse both = ads.next();
+      ads.ack(both);
+      DiscoveryResponse routes = ads.next();
+      ads.ack(routes, Compiler.HTTP_ROUTES);
+      DiscoveryResponse onlyNew = ads.next();
 
-      assertThat(first.getTypeUrl()).isEqualTo(CLUSTERS);
-      assertThat(first.getVersionInfo()).isEqualTo(next.clustersVersion());
-      assertThat(second.getTypeUrl()).isEqualTo(ROUTES);
-      assertThat(second.getVersionInfo()).isEqualTo(next.routesVersion());
+      assertThat(both.getTypeUrl()).isEqualTo(CLUSTERS);
+      assertThat(names(both)).containsExactlyInAnyOrder(oldCluster, newCluster);
+      assertThat(routes.getTypeUrl()).isEqualTo(ROUTES);
+      assertThat(routes.getVersionInfo()).isEqualTo(next.routesVersion());
+      assertThat(onlyNew.getTypeUrl()).isEqualTo(CLUSTERS);
+      assertThat(names(onlyNew)).containsExactly(newCluster);
+      assertThat(onlyNew.getVersionInfo()).isEqualTo(next.clustersVersion());
     }
+  }
+
+  private static java.util.List<String> names(DiscoveryResponse clusters) throws Exception {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (com.google.protobuf.Any any : clusters.getResourcesList()) {
+      out.add(any.unpack(io.envoyproxy.envoy.config.cluster.v3.Cluster.class).getName());
+    }
+    return out;
   }
 
   @Test
