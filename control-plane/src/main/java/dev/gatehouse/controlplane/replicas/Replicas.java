@@ -80,7 +80,7 @@ public final class Replicas implements AutoCloseable {
     return replicas;
   }
 
-  private static Config config(ReplicaOptions options) {
+  static Config config(ReplicaOptions options) {
     Config config = new Config();
     config.setClusterName(options.clusterName());
     config.setProperty("hazelcast.logging.type", "slf4j");
