@@ -44,10 +44,14 @@ public record CompiledConfig(
   /** The serialized size of every resource, in bytes, for the metrics. */
   public long sizeBytes() {
     long size = 0;
-    for (var list : List.of(listeners, routes, clusters)) {
-      for (var message : list) {
-        size += ((com.google.protobuf.Message) message).getSerializedSize();
-      }
+    for (Listener listener : listeners) {
+      size += listener.getSerializedSize();
+    }
+    for (RouteConfiguration route : routes) {
+      size += route.getSerializedSize();
+    }
+    for (Cluster cluster : clusters) {
+      size += cluster.getSerializedSize();
     }
     return size;
   }
