@@ -9,6 +9,9 @@ import io.envoyproxy.envoy.extensions.common.ratelimit.v3.RateLimitDescriptor;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,19 +71,35 @@ public final class RateLimitBench {
             2, // a gRPC listener per core
             Duration.ofSeconds(1));
     RateLimitServer server = RateLimitServer.start(vertx, options).await(30, TimeUnit.SECONDS);
-    RlsLoad load = new RlsLoad(vertx, server.grpcPort(), 2, requests(10_000));
+    RlsLoad load = new RlsLoad(vertx, server.grpcPort(), 4, requests(10_000));
     try {
-      // Warm up gently, so that a cold JIT does not trip the store's breaker before measuring.
+      // Warm up gently, so that a cold JIT does not trip the store's breaker, and long enough
+      // for the JIT to finish compiling the hot path on two busy cores.
       System.out.printf(
-          Locale.ROOT, "warm-up: 10 s closed loop, 8 then %d in flight%n", concurrency);
+          Locale.ROOT, "warm-up: 20 s closed loop, 8 then %d in flight%n", concurrency);
       load.closedLoop(8, 5);
-      load.closedLoop(concurrency, 5);
-
+      load.closedLoop(concurrency, 15);
       if (load.firstError.get() != null) {
-        System.out.println("first error: " + load.firstError.get());
+        System.out.println("first error while warming up: " + load.firstError.get());
       }
+      long jvmBefore = jvmCpuNanos();
+      double redisBefore = redisCpuSeconds(vertx, redisPort);
       RlsLoad.Result max = load.closedLoop(concurrency, seconds);
+      long jvmCpu = jvmCpuNanos() - jvmBefore;
+      double redisCpu = redisCpuSeconds(vertx, redisPort) - redisBefore;
       print("closed loop, " + concurrency + " in flight", max);
+      if (max.calls() > 0) {
+        double jvmMicros = jvmCpu / 1e3 / max.calls();
+        double redisMicros = redisCpu * 1e6 / max.calls();
+        System.out.printf(
+            Locale.ROOT,
+            "cpu per decision: jvm %.1f us (service and load generator), redis %.1f us;"
+                + " uncontended that is %.0f decisions/s on %d cores%n",
+            jvmMicros,
+            redisMicros,
+            Runtime.getRuntime().availableProcessors() * 1e6 / (jvmMicros + redisMicros),
+            Runtime.getRuntime().availableProcessors());
+      }
       RlsLoad.Result fixed = load.openLoop(rate, seconds);
       print("open loop at " + rate + "/s", fixed);
       System.out.printf(
@@ -95,6 +114,33 @@ public final class RateLimitBench {
       load.close();
       server.close().await(10, TimeUnit.SECONDS);
       vertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private static long jvmCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  /** used_cpu_user + used_cpu_sys of the Redis server, from INFO cpu; 0 in memory mode. */
+  private static double redisCpuSeconds(Vertx vertx, int port) throws Exception {
+    if (port == 0) {
+      return 0;
+    }
+    Redis redis = Redis.createClient(vertx, "redis://127.0.0.1:" + port);
+    try {
+      String info =
+          redis.send(Request.cmd(Command.INFO).arg("cpu")).await(10, TimeUnit.SECONDS).toString();
+      double total = 0;
+      for (String line : info.split("\r?\n")) {
+        if (line.startsWith("used_cpu_user:") || line.startsWith("used_cpu_sys:")) {
+          total += Double.parseDouble(line.substring(line.indexOf(':') + 1).trim());
+        }
+      }
+      return total;
+    } finally {
+      redis.close();
     }
   }
 

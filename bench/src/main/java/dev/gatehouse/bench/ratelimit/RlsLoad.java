@@ -55,32 +55,41 @@ final class RlsLoad {
       new java.util.concurrent.atomic.AtomicReference<>();
 
   private final Vertx vertx;
-  private final GrpcClient client;
   private final SocketAddress server;
   private final List<RateLimitRequest> requests;
+  // One lane per connection: its own client and its own event-loop context, so that the load
+  // spreads over the loops (one HTTP/2 connection would put every call on one loop, as one
+  // Envoy worker would).
+  private final List<GrpcClient> clients = new java.util.ArrayList<>();
+  private final List<io.vertx.core.Context> contexts = new java.util.ArrayList<>();
 
-  RlsLoad(Vertx vertx, int port, int connections, List<RateLimitRequest> requests) {
+  RlsLoad(Vertx vertx, int port, int lanes, List<RateLimitRequest> requests) {
     this.vertx = vertx;
     this.requests = requests;
-    this.client =
-        GrpcClient.client(
-            vertx,
-            vertx
-                .httpClientBuilder()
-                .with(
-                    new HttpClientOptions()
-                        .setProtocolVersion(HttpVersion.HTTP_2)
-                        .setHttp2ClearTextUpgrade(false)
-                        .setHttp2MultiplexingLimit(1000)
-                        .setTcpNoDelay(true))
-                .with(new PoolOptions().setHttp2MaxSize(connections))
-                .build());
     this.server = SocketAddress.inetSocketAddress(port, "127.0.0.1");
+    for (int i = 0; i < lanes; i++) {
+      // From a thread outside Vert.x, each call gives a new context on the next event loop.
+      contexts.add(vertx.getOrCreateContext());
+      clients.add(
+          GrpcClient.client(
+              vertx,
+              vertx
+                  .httpClientBuilder()
+                  .with(
+                      new HttpClientOptions()
+                          .setProtocolVersion(HttpVersion.HTTP_2)
+                          .setHttp2ClearTextUpgrade(false)
+                          .setHttp2MultiplexingLimit(10_000)
+                          .setTcpNoDelay(true))
+                  .with(new PoolOptions().setHttp2MaxSize(1))
+                  .build()));
+    }
   }
 
   private Future<RateLimitResponse> call(int index) {
     RateLimitRequest request = requests.get(index % requests.size());
-    return client
+    return clients
+        .get(index % clients.size())
         .request(server, METHOD)
         .compose(c -> c.send(request))
         .compose(GrpcClientResponse::last);
@@ -98,8 +107,12 @@ final class RlsLoad {
     Promise<Void> done = Promise.promise();
     AtomicInteger running = new AtomicInteger(concurrency);
     for (int i = 0; i < concurrency; i++) {
-      vertx.runOnContext(
-          v -> next(sequence, deadline, latencies, recorded, errors, over, running, done));
+      int lane = i % contexts.size();
+      contexts
+          .get(lane)
+          .runOnContext(
+              v ->
+                  next(lane, sequence, deadline, latencies, recorded, errors, over, running, done));
     }
     done.future().await();
     double elapsed = (System.nanoTime() - start) / 1e9;
@@ -107,6 +120,7 @@ final class RlsLoad {
   }
 
   private void next(
+      int lane,
       AtomicInteger sequence,
       long deadline,
       long[] latencies,
@@ -122,14 +136,14 @@ final class RlsLoad {
       }
       return;
     }
-    call(sequence.getAndIncrement())
+    call(sequence.getAndIncrement() * clients.size() + lane)
         .onComplete(
             r -> {
               if (r.failed()) {
                 firstError.compareAndSet(null, r.cause());
               }
               record(r.succeeded() ? r.result() : null, sent, latencies, recorded, errors, over);
-              next(sequence, deadline, latencies, recorded, errors, over, running, done);
+              next(lane, sequence, deadline, latencies, recorded, errors, over, running, done);
             });
   }
 
@@ -145,34 +159,49 @@ final class RlsLoad {
     Promise<Void> done = Promise.promise();
     long start = System.nanoTime();
     double intervalNanos = 1e9 / rate;
-    long timer =
-        vertx.setPeriodic(
-            1,
-            id -> {
-              // Every call whose scheduled time has come, timed from that schedule.
-              long now = System.nanoTime();
-              while (started.get() < total
-                  && start + (long) (started.get() * intervalNanos) <= now) {
-                int index = started.getAndIncrement();
-                long scheduled = start + (long) (index * intervalNanos);
-                call(index)
-                    .onComplete(
-                        r -> {
-                          record(
-                              r.succeeded() ? r.result() : null,
-                              scheduled,
-                              latencies,
-                              recorded,
-                              errors,
-                              over);
-                          if (finished.incrementAndGet() == total) {
-                            done.tryComplete();
-                          }
-                        });
-              }
-            });
+    int lanes = contexts.size();
+    List<Long> timers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    for (int l = 0; l < lanes; l++) {
+      int lane = l;
+      AtomicInteger laneStarted = new AtomicInteger();
+      contexts
+          .get(lane)
+          .runOnContext(
+              v ->
+                  timers.add(
+                      vertx.setPeriodic(
+                          1,
+                          id -> {
+                            // Every call of this lane whose scheduled time has come, timed from
+                            // that schedule.
+                            long now = System.nanoTime();
+                            while (true) {
+                              int index = laneStarted.get() * lanes + lane;
+                              long scheduled = start + (long) (index * intervalNanos);
+                              if (index >= total || scheduled > now) {
+                                break;
+                              }
+                              laneStarted.incrementAndGet();
+                              started.incrementAndGet();
+                              call(index)
+                                  .onComplete(
+                                      r -> {
+                                        record(
+                                            r.succeeded() ? r.result() : null,
+                                            scheduled,
+                                            latencies,
+                                            recorded,
+                                            errors,
+                                            over);
+                                        if (finished.incrementAndGet() == total) {
+                                          done.tryComplete();
+                                        }
+                                      });
+                            }
+                          })));
+    }
     done.future().await();
-    vertx.cancelTimer(timer);
+    timers.forEach(vertx::cancelTimer);
     double elapsed = (System.nanoTime() - start) / 1e9;
     return result(latencies, recorded.get(), errors.get(), over.get(), elapsed);
   }
@@ -206,6 +235,6 @@ final class RlsLoad {
   }
 
   void close() {
-    client.close();
+    clients.forEach(GrpcClient::close);
   }
 }
