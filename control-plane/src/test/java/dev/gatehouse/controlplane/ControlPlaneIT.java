@@ -130,6 +130,23 @@ class ControlPlaneIT {
   }
 
   @Test
+  void diagWithoutJsonIsAPageForPeople() throws Exception {
+    Files.writeString(dir.resolve("bad.yaml"), mapping("bad<x>", "/bad/") + "  timeout_ms: -1\n");
+    await().atMost(Duration.ofSeconds(5)).until(() -> controlPlane.state().generation() >= 2);
+
+    HttpResponse<String> page = get("/ambassador/v0/diag/");
+
+    assertThat(page.headers().firstValue("content-type")).hasValue("text/html; charset=utf-8");
+    assertThat(page.body())
+        .contains("<h1>Gatehouse diagnostics</h1>")
+        .contains("Mapping default/quote")
+        .contains("prefix /quote/")
+        .contains("bad.yaml:")
+        .contains("bad&lt;x&gt;")
+        .doesNotContain("bad<x>");
+  }
+
+  @Test
   void probesAndMetricsAnswer() throws Exception {
     assertThat(get("/ready").statusCode()).isEqualTo(200);
     assertThat(get("/live").statusCode()).isEqualTo(200);

@@ -4,6 +4,7 @@ import dev.gatehouse.controlplane.ControlPlane;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -53,23 +54,25 @@ public final class AdminServer {
   }
 
   private void diag(RoutingContext ctx) {
-    // Built on a worker: with thousands of resources it is too much for the event loop.
+    boolean asJson = "true".equals(ctx.request().getParam("json"));
+    // Built and rendered on a worker: with thousands of resources it is too much for the loop.
     vertx
         .executeBlocking(
-            () ->
-                DiagReport.of(
-                        controlPlane.state(),
-                        controlPlane.xds().publisher().current(),
-                        controlPlane.xdsCallbacks(),
-                        controlPlane.replicas())
-                    .encodePrettily())
-        .onSuccess(
-            json -> {
-              boolean asJson = "true".equals(ctx.request().getParam("json"));
-              ctx.response()
-                  .putHeader("content-type", asJson ? "application/json" : "text/plain")
-                  .end(json);
+            () -> {
+              JsonObject report =
+                  DiagReport.of(
+                      controlPlane.state(),
+                      controlPlane.xds().publisher().current(),
+                      controlPlane.xdsCallbacks(),
+                      controlPlane.replicas());
+              return asJson ? report.encodePrettily() : DiagPage.render(report);
             })
+        .onSuccess(
+            body ->
+                ctx.response()
+                    .putHeader(
+                        "content-type", asJson ? "application/json" : "text/html; charset=utf-8")
+                    .end(body))
         .onFailure(ctx::fail);
   }
 
