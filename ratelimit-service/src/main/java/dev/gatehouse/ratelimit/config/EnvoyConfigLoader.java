@@ -5,7 +5,6 @@ import dev.gatehouse.config.Source;
 import dev.gatehouse.config.yaml.BindContext;
 import dev.gatehouse.config.yaml.Binder;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -114,7 +113,8 @@ public final class EnvoyConfigLoader {
       return new FileResult(domain, origin, null, problems);
     }
     Map<String, Integer> lines = context.lines();
-    Compiler compiler = new Compiler(origin, label, lines, BindContext.lineOf(document), problems);
+    EnvoyTreeBuilder compiler =
+        new EnvoyTreeBuilder(origin, label, lines, BindContext.lineOf(document), problems);
     if (file.domain().isEmpty()) {
       compiler.error("domain", "\"\" (expected: a domain name)");
     }
@@ -127,154 +127,6 @@ public final class EnvoyConfigLoader {
   private static FileResult failed(
       String domain, String origin, Source at, String label, String message) {
     return new FileResult(domain, origin, null, List.of(ConfigError.error(at, label, message)));
-  }
-
-  /** Turns the bound records into a tree, checking what the binder cannot. */
-  private static final class Compiler {
-    private final String origin;
-    private final String label;
-    private final Map<String, Integer> lines;
-    private final int fileLine;
-    private final List<ConfigError> problems;
-
-    Compiler(
-        String origin,
-        String label,
-        Map<String, Integer> lines,
-        int fileLine,
-        List<ConfigError> problems) {
-      this.origin = origin;
-      this.label = label;
-      this.lines = lines;
-      this.fileLine = fileLine;
-      this.problems = problems;
-    }
-
-    void level(NodeDraft parent, List<EnvoyYaml.Descriptor> descriptors, String path) {
-      Map<String, Integer> seen = new HashMap<>();
-      for (int i = 0; i < descriptors.size(); i++) {
-        EnvoyYaml.Descriptor descriptor = descriptors.get(i);
-        String at = path + "[" + i + "]";
-        if (descriptor.key().isEmpty()) {
-          error(at + ".key", "\"\" (expected: a descriptor key)");
-          continue;
-        }
-        String composite = NodeDraft.compositeKey(descriptor.key(), descriptor.value());
-        Integer first = seen.putIfAbsent(composite, line(at));
-        if (first != null) {
-          error(
-              at,
-              "duplicate composite key \""
-                  + composite
-                  + "\" (expected: each key and value once per level, first at line "
-                  + first
-                  + ")");
-          continue;
-        }
-        NodeDraft node = parent.child(composite);
-        node.detailedMetric = descriptor.detailedMetric();
-        List<EnvoyYaml.RateLimit> limits = new ArrayList<>();
-        List<String> limitPaths = new ArrayList<>();
-        if (descriptor.rateLimit() != null) {
-          limits.add(descriptor.rateLimit());
-          limitPaths.add(at + ".rate_limit");
-        }
-        for (int j = 0; j < descriptor.rateLimits().size(); j++) {
-          limits.add(descriptor.rateLimits().get(j));
-          limitPaths.add(at + ".rate_limits[" + j + "]");
-        }
-        for (int j = 0; j < limits.size(); j++) {
-          limit(node, limits.get(j), limitPaths.get(j), descriptor.shadowMode());
-        }
-        level(node, descriptor.descriptors(), at + ".descriptors");
-      }
-    }
-
-    private void limit(NodeDraft node, EnvoyYaml.RateLimit limit, String at, boolean shadow) {
-      String name = limit.name() == null ? "" : limit.name();
-      List<String> replaces = new ArrayList<>();
-      for (int k = 0; k < limit.replaces().size(); k++) {
-        String replaced = limit.replaces().get(k).name();
-        String field = at + ".replaces[" + k + "].name";
-        if (replaced == null || replaced.isEmpty()) {
-          error(field, "\"\" (expected: the name of the limit to replace)");
-        } else if (replaced.equals(name)) {
-          error(
-              field,
-              "\""
-                  + replaced
-                  + "\" (expected: another limit's name; a limit cannot replace itself)");
-        } else {
-          replaces.add(replaced);
-        }
-      }
-      if (limit.unlimited()) {
-        if (limit.unit() != null) {
-          error(
-              at + ".unit",
-              limit.unit().name().toLowerCase(java.util.Locale.ROOT)
-                  + " (expected: no unit when unlimited is true)");
-        }
-        node.unlimited = true;
-        return;
-      }
-      boolean complete = true;
-      if (limit.unit() == null) {
-        error(at + ".unit", "required field is missing", at);
-        complete = false;
-      }
-      if (limit.requestsPerUnit() == null) {
-        error(at + ".requests_per_unit", "required field is missing", at);
-        complete = false;
-      }
-      Algorithm algorithm = limit.algorithm() == null ? Algorithm.FIXED_WINDOW : limit.algorithm();
-      if (limit.burst() != null && algorithm != Algorithm.TOKEN_BUCKET) {
-        error(
-            at + ".burst", limit.burst() + " (expected: burst only with algorithm: token_bucket)");
-        complete = false;
-      }
-      if (!complete) {
-        return;
-      }
-      long burst = limit.burst() != null ? limit.burst() : Math.max(1, limit.requestsPerUnit());
-      node.limits.add(
-          new LimitRule(
-              name,
-              limit.requestsPerUnit(),
-              limit.unit(),
-              limit.unitMultiplier(),
-              algorithm,
-              burst,
-              shadow,
-              "",
-              replaces,
-              HeaderActions.NONE));
-    }
-
-    void error(String path, String message) {
-      error(path, message, path);
-    }
-
-    /** An error on {@code path}, placed at the line of {@code linePath} (or of its parents). */
-    private void error(String path, String message, String linePath) {
-      problems.add(
-          ConfigError.error(new Source(origin, line(linePath)), label, path + ": " + message));
-    }
-
-    private int line(String path) {
-      String at = path;
-      while (true) {
-        Integer line = lines.get(at);
-        if (line != null) {
-          return line;
-        }
-        int cut = Math.max(at.lastIndexOf('.'), at.lastIndexOf('['));
-        if (cut <= 0) {
-          return fileLine;
-        }
-        at = at.substring(0, cut);
-      }
-    }
   }
 
   private static Composer composer(String text, String origin) {
