@@ -35,7 +35,6 @@ public final class ControlPlane {
   private final XdsServer xds;
   private final ControlPlaneMetrics metrics;
   private final AdminServer admin;
-  // One compiler for the life of the source: it reuses the routes an edit did not touch.
   private final Compiler compiler;
   private final List<Consumer<ConfigState>> listeners = new CopyOnWriteArrayList<>();
   private volatile ConfigState state;

@@ -18,8 +18,8 @@ import java.util.TreeMap;
 
 /**
  * Compiles loaded resources to Envoy xDS: listeners, route configurations (over RDS) and clusters.
- * Pure and deterministic: the same resources give byte-identical output, whatever their order. Not
- * thread-safe; use one compilation per thread (it is cheap to create).
+ * Pure and deterministic: the same resources give byte-identical output, whatever their order.
+ * Stateless, so one instance may compile on several threads.
  */
 public final class Compiler {
   /** The RDS names of the two route configurations. */
@@ -28,7 +28,6 @@ public final class Compiler {
   public static final String HTTPS_ROUTES = "routes-https";
 
   private final CompilerOptions options;
-  private final RouteCache cache = new RouteCache();
 
   public Compiler(CompilerOptions options) {
     this.options = options;
@@ -40,12 +39,6 @@ public final class Compiler {
 
   public CompiledConfig compile(LoadResult resources) {
     CompileContext ctx = new CompileContext(resources);
-    cache.begin(
-        List.of(
-            ctx.module,
-            ctx.auth.map(Resource::spec).map(Object.class::cast).orElse(""),
-            ctx.rateLimit.map(Resource::spec).map(Object.class::cast).orElse(""),
-            List.copyOf(ctx.tlsContexts.values())));
     List<HostPlan> hosts = HostPlan.plan(resources, ctx);
     Map<RouteKey, List<Resource<Mapping>>> groups = groups(resources, ctx);
     RouteCompiler routes = new RouteCompiler(ctx);
@@ -56,10 +49,10 @@ public final class Compiler {
     for (HostPlan host : hosts) {
       boolean tls = host.tls() != null;
       if (tls) {
-        https.addVirtualHosts(virtualHost(host, groups, routes, cache, HTTPS_ROUTES, table));
+        https.addVirtualHosts(virtualHost(host, groups, routes, HTTPS_ROUTES, table));
       }
       if (!tls || host.insecure() == InsecureAction.ROUTE) {
-        http.addVirtualHosts(virtualHost(host, groups, routes, cache, HTTP_ROUTES, table));
+        http.addVirtualHosts(virtualHost(host, groups, routes, HTTP_ROUTES, table));
       } else if (host.insecure() == InsecureAction.REDIRECT) {
         http.addVirtualHosts(
             VirtualHost.newBuilder()
@@ -110,7 +103,6 @@ public final class Compiler {
       HostPlan host,
       Map<RouteKey, List<Resource<Mapping>>> groups,
       RouteCompiler routes,
-      RouteCache cache,
       String routeConfig,
       List<CompiledConfig.RouteRow> table) {
     VirtualHost.Builder vhost =
@@ -120,7 +112,7 @@ public final class Compiler {
       if (members.isEmpty()) {
         continue;
       }
-      Route route = routes.compile(cache, group.getKey(), members, host.hostname());
+      Route route = routes.compile(group.getKey(), members, host.hostname());
       if (route == null) {
         continue;
       }

@@ -29,45 +29,18 @@ import java.util.SortedMap;
 final class RouteCompiler {
   private final CompileContext ctx;
   private final RouteFeatures features;
-  // The cluster specs used by the route being compiled, for the route cache.
-  private final List<ClusterSpec> used = new ArrayList<>();
 
   RouteCompiler(CompileContext ctx) {
     this.ctx = ctx;
     this.features = new RouteFeatures(ctx);
   }
 
-  /**
-   * The route for a group, from the cache when its inputs did not change; null when none of its
-   * Mappings compiled.
-   */
-  Route compile(
-      RouteCache cache, RouteKey key, List<Resource<Mapping>> group, String virtualHostName) {
-    RouteCache.Key cacheKey = new RouteCache.Key(key, group, virtualHostName);
-    RouteCache.Entry cached = cache.get(cacheKey);
-    if (cached != null) {
-      cached.clusters().forEach(ctx.clusters::clusterFor);
-      ctx.problems.addAll(cached.problems());
-      return cached.route();
-    }
-    used.clear();
-    int problemsBefore = ctx.problems.size();
-    Route route = compile(key, group, virtualHostName);
-    cache.put(
-        cacheKey,
-        new RouteCache.Entry(
-            route,
-            List.copyOf(used),
-            List.copyOf(ctx.problems.subList(problemsBefore, ctx.problems.size()))));
-    return route;
-  }
-
   private String clusterFor(ClusterSpec spec) {
-    used.add(spec);
     return ctx.clusters.clusterFor(spec);
   }
 
-  private Route compile(RouteKey key, List<Resource<Mapping>> group, String virtualHostName) {
+  /** The route for a group, or null when none of its Mappings compiled. */
+  Route compile(RouteKey key, List<Resource<Mapping>> group, String virtualHostName) {
     Resource<Mapping> primary = group.get(0);
     Mapping m = primary.spec();
     Route.Builder route =

@@ -139,26 +139,6 @@ class CompilerTest {
   }
 
   @Test
-  void recompilingAfterAnEditGivesWhatCompilingFromScratchGives() {
-    List<String> documents = new ArrayList<>(mappings(30));
-    Compiler reused = new Compiler();
-    reused.compile(load(documents));
-    documents.set(4, mapping("m4", "/edited/", "svc4:8080"));
-    documents.remove(9);
-    String module =
-        "apiVersion: getambassador.io/v3alpha1\nkind: Module\nmetadata: {name: ambassador}\n"
-            + "spec:\n  config:\n    retry_policy: {retry_on: 5xx}\n";
-
-    assertThat(XdsJson.print(reused.compile(load(documents))))
-        .isEqualTo(XdsJson.print(new Compiler().compile(load(documents))));
-    documents.add(module);
-    assertThat(XdsJson.print(reused.compile(load(documents))))
-        .as("a Module change reaches every cached route")
-        .isEqualTo(XdsJson.print(new Compiler().compile(load(documents))))
-        .contains("\"retry_on\": \"5xx\"");
-  }
-
-  @Test
   void versionsChangeOnlyForTheTypeThatChanged() {
     List<String> documents = mappings(5);
     CompiledConfig before = new Compiler().compile(load(documents));
