@@ -83,6 +83,64 @@ class EdgeProxyIT {
   }
 
   @Test
+  void h2cClientsAreServed() throws Exception {
+    stack.write("quote.yaml", mapping("quote", "prefix: /h2/\nservice: 127.0.0.1:" + quote.port()));
+    awaitRoute("/h2/", 200);
+    io.vertx.core.http.HttpClient h2 =
+        stack.vertx.createHttpClient(
+            new io.vertx.core.http.HttpClientOptions()
+                .setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2)
+                .setHttp2ClearTextUpgrade(false));
+
+    Object[] seen = new Object[2];
+    String body =
+        h2.request(io.vertx.core.http.HttpMethod.GET, stack.httpPort, "127.0.0.1", "/h2/x")
+            .compose(r -> r.send())
+            .compose(
+                r -> {
+                  seen[0] = r.version();
+                  seen[1] = r.statusCode();
+                  return r.body();
+                })
+            .await(10, java.util.concurrent.TimeUnit.SECONDS)
+            .toString();
+
+    assertThat(seen[0]).isEqualTo(io.vertx.core.http.HttpVersion.HTTP_2);
+    assertThat(seen[1]).isEqualTo(200);
+    assertThat(new io.vertx.core.json.JsonObject(body).getString("path")).isEqualTo("/x");
+  }
+
+  @Test
+  void anHttp2UpstreamGetsStreamedRequests() throws Exception {
+    stack.write(
+        "quote.yaml",
+        mapping("quote", "prefix: /g/\nservice: 127.0.0.1:" + quote.port() + "\ngrpc: true"));
+    awaitRoute("/g/", 200);
+    io.vertx.core.http.HttpClient h2 =
+        stack.vertx.createHttpClient(
+            new io.vertx.core.http.HttpClientOptions()
+                .setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2)
+                .setHttp2ClearTextUpgrade(false));
+
+    String[] status = new String[1];
+    String body =
+        h2.request(io.vertx.core.http.HttpMethod.POST, stack.httpPort, "127.0.0.1", "/g/x")
+            .compose(
+                r -> r.putHeader("te", "trailers").send(io.vertx.core.buffer.Buffer.buffer("ping")))
+            .compose(
+                r -> {
+                  status[0] = String.valueOf(r.statusCode());
+                  return r.body();
+                })
+            .await(10, java.util.concurrent.TimeUnit.SECONDS)
+            .toString();
+
+    assertThat(status[0]).isEqualTo("200");
+    assertThat(new io.vertx.core.json.JsonObject(body).getString("version")).isEqualTo("HTTP/2");
+    assertThat(new io.vertx.core.json.JsonObject(body).getString("body")).isEqualTo("ping");
+  }
+
+  @Test
   void bodiesPassThroughBufferedAndStreamed() throws Exception {
     stack.write("quote.yaml", mapping("quote", "prefix: /up/\nservice: 127.0.0.1:" + quote.port()));
     awaitRoute("/up/", 200);

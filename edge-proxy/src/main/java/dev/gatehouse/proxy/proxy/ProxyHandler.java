@@ -21,6 +21,8 @@ import java.util.function.Supplier;
  * header operations. Every failure ends in {@link Failures}.
  */
 public final class ProxyHandler implements Handler<HttpServerRequest> {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ProxyHandler.class);
+
   /** Bodies up to this size are buffered, so that retries can resend them. */
   static final long MAX_BUFFERED_BODY = 1024 * 1024;
 
@@ -112,6 +114,9 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
         .onFailure(
             error -> {
               ProxyFailure failure = Failures.of(error);
+              if (LOG.isDebugEnabled() && !(error instanceof ProxyFailure)) {
+                LOG.debug("{} {}: {}", request.method(), exchange.path, error.toString());
+              }
               exchange.flag = failure.flag();
               reply(request, failure, corsHeaders);
             });
@@ -123,7 +128,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
       throw new ProxyFailure(400, "Bad Request");
     }
     String authority = request.authority() == null ? "" : request.authority().toString();
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(request.headers());
+    MultiMap headers = Headers.lowerCased(request.headers());
     String peer =
         request.remoteAddress() == null ? "127.0.0.1" : request.remoteAddress().hostAddress();
     String client = Forwarding.clientAddress(headers, peer, listener);

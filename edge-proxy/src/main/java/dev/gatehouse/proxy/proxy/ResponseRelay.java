@@ -26,7 +26,7 @@ final class ResponseRelay {
     if (upstream.statusMessage() != null && !upstream.statusMessage().isEmpty()) {
       downstream.setStatusMessage(upstream.statusMessage());
     }
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(upstream.headers());
+    MultiMap headers = Headers.lowerCased(upstream.headers());
     HopByHop.strip(headers, false);
     editHeaders.accept(headers);
     boolean hasLength = headers.contains("content-length");
@@ -53,13 +53,16 @@ final class ResponseRelay {
         v -> {
           MultiMap trailers = upstream.trailers();
           if (trailers != null && !trailers.isEmpty()) {
-            downstream.trailers().addAll(trailers);
+            downstream.trailers().addAll(Headers.lowerCased(trailers));
           }
           downstream.end().onComplete(ended -> done.tryComplete());
         });
     downstream.closeHandler(
         v -> {
-          if (done.tryFail(new IllegalStateException("client closed the connection"))) {
+          // An h2 stream also "closes" after a normal end; only an unfinished response means the
+          // client went away.
+          if (!downstream.ended()
+              && done.tryFail(new IllegalStateException("client closed the connection"))) {
             upstream.request().reset();
           }
         });

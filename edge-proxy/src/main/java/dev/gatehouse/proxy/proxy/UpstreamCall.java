@@ -116,15 +116,13 @@ final class UpstreamCall {
     }
     endpoint.state().activeRequests().incrementAndGet();
     Endpoint target = endpoint;
-    var tls = cluster.settings().tls();
     RequestOptions options =
         new RequestOptions()
             .setMethod(method)
             .setServer(SocketAddress.inetSocketAddress(target.port(), target.host()))
-            .setHost(tls != null && !tls.sni().isEmpty() ? tls.sni() : target.host())
-            .setPort(target.port())
             .setURI(uri)
             .setHeaders(headers);
+    authority(options, target);
     long perTry = retry.perTryTimeout().toMillis();
     long[] tryTimer = {-1};
     cluster
@@ -152,6 +150,33 @@ final class UpstreamCall {
                 failed(target, outcome.cause());
               }
             });
+  }
+
+  /**
+   * Host (HTTP/1.1) or :authority (h2) and SNI. Under h2 the authority comes from the options, so a
+   * Host header would be a second, conflicting one: it moves there instead.
+   */
+  private void authority(RequestOptions options, Endpoint target) {
+    var tls = cluster.settings().tls();
+    String sni = tls != null && !tls.sni().isEmpty() ? tls.sni() : null;
+    if (!cluster.settings().http2()) {
+      options.setHost(sni != null ? sni : target.host()).setPort(target.port());
+      return;
+    }
+    String host = headers.get("host");
+    headers.remove("host");
+    if (host == null || sni != null) {
+      options.setHost(sni != null ? sni : target.host()).setPort(target.port());
+      return;
+    }
+    int colon = host.lastIndexOf(':');
+    if (colon > 0 && host.indexOf(']') < colon) {
+      options
+          .setHost(host.substring(0, colon))
+          .setPort(Integer.parseInt(host.substring(colon + 1)));
+    } else {
+      options.setHost(host).setPort(tls != null ? 443 : 80);
+    }
   }
 
   private void answered(Endpoint target, HttpClientResponse response) {
