@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * Bounded: a fixed number of rounds, loopback only. Run with {@code bench/control-plane/run.sh}.
  */
 public final class ControlPlaneBench {
-  private static final int ROUNDS = 5;
+  private static final int ROUNDS = 10;
   private static final int EDITS = 10;
   private static final java.lang.management.ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
 
@@ -46,9 +46,9 @@ public final class ControlPlaneBench {
   }
 
   /**
-   * Parse, compile from scratch, and publish until an ADS client has the routes; then {@link
-   * #ROUNDS} times one edited Mapping, recompiled by the same compiler (it reuses unchanged routes)
-   * and published. Edit figures are the best round.
+   * Parse, compile, and publish until an ADS client has the routes (a cold JVM for the first size);
+   * then {@link #ROUNDS} times one edited Mapping, the whole set compiled again and published. Edit
+   * figures are the best round, i.e. with the JIT warm.
    */
   private static void compileAndPublish(Vertx vertx, int n) throws Exception {
     String yaml = Mappings.RATE_LIMIT_SERVICE + Mappings.many(0, n);
