@@ -46,12 +46,19 @@ public final class ApiKeyCheckFilter implements Filter {
     return Future.succeededFuture(found ? Verdict.ALLOW : WRONG);
   }
 
+  // MessageDigest.getInstance looks the provider up reflectively: once per thread, not per check.
+  private static final ThreadLocal<MessageDigest> SHA256 =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+              throw new AssertionError("every JVM has SHA-256", e);
+            }
+          });
+
   private static byte[] digest(String key) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new AssertionError("every JVM has SHA-256", e);
-    }
+    return SHA256.get().digest(key.getBytes(StandardCharsets.UTF_8));
   }
 
   @Override

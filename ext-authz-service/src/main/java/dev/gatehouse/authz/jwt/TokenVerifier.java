@@ -14,6 +14,7 @@ import java.text.ParseException;
 import java.time.Clock;
 import java.util.Date;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -30,6 +31,19 @@ public final class TokenVerifier {
   /** The processor for the latest key snapshot, so a check does not rebuild it. */
   private final AtomicReference<Processor> processor = new AtomicReference<>();
 
+  /**
+   * Tokens whose signature verified, by their exact text, with the key snapshot that verified them:
+   * a client repeating its token costs a map lookup, not a signature check. An entry counts only
+   * while that snapshot is still the current one, so a key that leaves the JWKS takes its tokens
+   * with it; the time-dependent claims are checked again on every use.
+   */
+  private final ConcurrentHashMap<String, Verified> verified = new ConcurrentHashMap<>();
+
+  /** Bound on {@link #verified}; reaching it empties the map (cheap, and rare in practice). */
+  static final int CACHE_LIMIT = 4096;
+
+  private record Verified(VerifiedToken token, JwksCache.Snapshot snapshot) {}
+
   private record Processor(JwksCache.Snapshot snapshot, DefaultJWTProcessor<SecurityContext> jwt) {}
 
   public TokenVerifier(JwksCache keys, TokenRules rules, Clock clock) {
@@ -40,6 +54,19 @@ public final class TokenVerifier {
 
   /** The verified token, or a failed future with a {@link TokenException} or JWKS failure. */
   public Future<VerifiedToken> verify(String token) {
+    Verified known = verified.get(token);
+    if (known != null) {
+      Future<JwksCache.Snapshot> keysNow = keys.current();
+      if (keysNow.succeeded() && keysNow.result() == known.snapshot()) {
+        try {
+          checkClaims(known.token().claimsSet());
+          return Future.succeededFuture(known.token());
+        } catch (TokenException e) {
+          verified.remove(token);
+          return Future.failedFuture(e);
+        }
+      }
+    }
     SignedJWT jwt;
     try {
       // SignedJWT.parse refuses unsecured (alg=none) tokens outright.
@@ -71,7 +98,13 @@ public final class TokenVerifier {
       throw TokenException.invalid("signature not verified");
     }
     checkClaims(claims);
-    return new VerifiedToken(raw, jwt.getHeader().toJSONObject(), claims, claims.toJSONObject());
+    VerifiedToken token =
+        new VerifiedToken(raw, jwt.getHeader().toJSONObject(), claims, claims.toJSONObject());
+    if (verified.size() >= CACHE_LIMIT) {
+      verified.clear();
+    }
+    verified.put(raw, new Verified(token, snapshot));
+    return token;
   }
 
   private DefaultJWTProcessor<SecurityContext> processorFor(JwksCache.Snapshot snapshot) {

@@ -244,9 +244,11 @@ class JwtFilterIT {
   }
 
   @Test
-  void unknownKidAfterKeyRotationIsFetchedAndVerified() throws Exception {
-    assertThat(status(getWithToken("/rotating/x", rotating.token("alice", Map.of()))))
-        .isEqualTo(200);
+  void unknownKidAfterKeyRotationIsFetchedAndVerifiedAndTheRetiredKeysTokensFail()
+      throws Exception {
+    String beforeRotation = rotating.token("alice", Map.of());
+    assertThat(status(getWithToken("/rotating/x", beforeRotation))).isEqualTo(200);
+    assertThat(status(getWithToken("/rotating/x", beforeRotation))).isEqualTo(200); // cached
 
     rotating.rotate("k2");
     String rotated = rotating.token("alice", Map.of());
@@ -255,6 +257,8 @@ class JwtFilterIT {
         .atMost(Duration.ofSeconds(5))
         .untilAsserted(
             () -> assertThat(status(getWithToken("/rotating/x", rotated))).isEqualTo(200));
+    // k1 left the JWKS: its token, verified and cached before, no longer passes.
+    assertThat(status(getWithToken("/rotating/x", beforeRotation))).isEqualTo(401);
   }
 
   @Test
