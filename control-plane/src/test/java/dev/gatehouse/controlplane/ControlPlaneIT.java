@@ -147,6 +147,18 @@ class ControlPlaneIT {
   }
 
   @Test
+  void theModuleCanTurnDiagnosticsOff() throws Exception {
+    Files.writeString(
+        dir.resolve("module.yaml"),
+        "apiVersion: getambassador.io/v3alpha1\nkind: Module\nmetadata: {name: ambassador}\n"
+            + "spec:\n  config:\n    diagnostics: {enabled: false}\n");
+    await().atMost(Duration.ofSeconds(5)).until(() -> controlPlane.state().generation() >= 2);
+
+    assertThat(get("/ambassador/v0/diag/?json=true").statusCode()).isEqualTo(404);
+    assertThat(get("/ready").statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void probesAndMetricsAnswer() throws Exception {
     assertThat(get("/ready").statusCode()).isEqualTo(200);
     assertThat(get("/live").statusCode()).isEqualTo(200);

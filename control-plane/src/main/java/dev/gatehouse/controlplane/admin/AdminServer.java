@@ -1,5 +1,8 @@
 package dev.gatehouse.controlplane.admin;
 
+import dev.gatehouse.config.Kind;
+import dev.gatehouse.config.module.Module;
+import dev.gatehouse.controlplane.ConfigState;
 import dev.gatehouse.controlplane.ControlPlane;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -54,6 +57,12 @@ public final class AdminServer {
   }
 
   private void diag(RoutingContext ctx) {
+    if (!diagnosticsEnabled(controlPlane.state())) {
+      ctx.response()
+          .setStatusCode(404)
+          .end("diagnostics are disabled by the ambassador Module (diagnostics.enabled: false)\n");
+      return;
+    }
     boolean asJson = "true".equals(ctx.request().getParam("json"));
     // Built and rendered on a worker: with thousands of resources it is too much for the loop.
     vertx
@@ -74,6 +83,18 @@ public final class AdminServer {
                         "content-type", asJson ? "application/json" : "text/html; charset=utf-8")
                     .end(body))
         .onFailure(ctx::fail);
+  }
+
+  /** Emissary's switch: the ambassador Module's {@code diagnostics.enabled}, true by default. */
+  static boolean diagnosticsEnabled(ConfigState state) {
+    if (state == null) {
+      return true;
+    }
+    return state.loaded().ofKind(Kind.MODULE, Module.class).stream()
+        .filter(m -> m.name().equals("ambassador"))
+        .map(m -> m.spec().config().diagnostics())
+        .filter(d -> d != null)
+        .allMatch(d -> d.enabled());
   }
 
   private void metrics(RoutingContext ctx) {
