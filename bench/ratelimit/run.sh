@@ -3,15 +3,16 @@
 # counters in a real redis-server, and redis-benchmark on that same Redis in the same run, so the
 # service's figures can be read against what Redis alone does on this machine.
 #
-#   bench/ratelimit/run.sh [seconds=10] [concurrency=128] [rate=10000]
+#   bench/ratelimit/run.sh [seconds=10] [concurrency=64] [rate=10000] [budget_ms=15]
 #
 # The service and its load generator share one JVM; Redis runs beside them: everything shares the
 # machine's cores. Bounded: at most 60 s per measured phase, loopback only.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds="${1:-10}"
-concurrency="${2:-128}"
+concurrency="${2:-64}"
 rate="${3:-10000}"
+budget="${4:-15}"
 
 mvn -B -q -o -pl ratelimit-service install -DskipTests -Dspotless.check.skip=true
 classpath_file="bench/target/classpath.txt"
@@ -34,7 +35,8 @@ for _ in $(seq 1 100); do
   sleep 0.05
 done
 
-echo "$(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, $(java -version 2>&1 | head -1), $(redis-server --version | cut -d' ' -f3)"
+echo "$(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1), redis $(redis-server --version | cut -d' ' -f3)"
+echo "args: seconds=$seconds concurrency=$concurrency rate=$rate budget_ms=$budget"
 
 # Redis alone: plain INCR, and the service's own script deciding one fixed-window limit per call
 # (what one request with one descriptor costs Redis), 50 clients, 1,000 keys.
@@ -51,7 +53,7 @@ redis-cli -p "$port" flushall >/dev/null
 out=$(timeout 300 java -Xms512m -Xmx512m -XX:+UseParallelGC \
   -Dlogback.configurationFile=bench/ratelimit/logback.xml \
   -cp "$classes:$(cat "$classpath_file")" \
-  dev.gatehouse.bench.ratelimit.RateLimitBench "$port" "$seconds" "$concurrency" "$rate")
+  dev.gatehouse.bench.ratelimit.RateLimitBench "$port" "$seconds" "$concurrency" "$rate" "$budget")
 echo "$out" | grep -v '^RESULT'
 result=$(echo "$out" | grep '^RESULT')
 decisions=$(echo "$result" | sed -E 's/.*decisions_per_s=([0-9.]+).*/\1/')
