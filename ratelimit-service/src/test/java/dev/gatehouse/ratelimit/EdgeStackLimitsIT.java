@@ -57,8 +57,7 @@ class EdgeStackLimitsIT extends ServiceHarness {
                       rate: 1
                       unit: second
                       burstFactor: 3
-                    - name: watch-only
-                      pattern: [{generic_key: watched}]
+                    - pattern: [{generic_key: watched}]
                       rate: 1
                       unit: minute
                       action: LogOnly
@@ -110,10 +109,13 @@ class EdgeStackLimitsIT extends ServiceHarness {
   }
 
   @Test
-  void logOnlyNeverDenies() {
+  void logOnlyNeverDeniesAndAnUnnamedLimitTakesEdgeStacksDefaultName() {
     RateLimitRequest watched = request("ambassador", descriptor("generic_key", "watched"));
     for (int i = 0; i < 3; i++) {
-      assertThat(check(watched).getOverallCode()).isEqualTo(Code.OK);
+      RateLimitResponse response = check(watched);
+      assertThat(response.getOverallCode()).isEqualTo(Code.OK);
+      assertThat(response.getStatuses(0).getCurrentLimit().getName())
+          .isEqualTo("backend.default-3");
     }
     assertThat(server.metrics().scrape())
         .contains(

@@ -30,7 +30,8 @@ final class EdgeStackLimits {
       String name =
           limit.name() != null && !limit.name().isEmpty()
               ? limit.name()
-              : resource.qualifiedName() + ".limits[" + i + "]";
+              // Edge Stack's default name: $name.$namespace-$idx
+              : resource.name() + "." + resource.namespace() + "-" + i;
       node.limits.add(rule(name, limit));
     }
   }
