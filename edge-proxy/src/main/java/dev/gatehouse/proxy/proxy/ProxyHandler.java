@@ -162,6 +162,20 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     headers.set("host", authority);
     headers.set("x-envoy-original-path", exchange.path);
     long hash = HashPolicies.hash(forward.hashPolicies(), exchange);
+    String upgrade = exchange.request.getHeader("upgrade");
+    if (upgrade != null
+        && forward.upgrades().contains(upgrade.toLowerCase(java.util.Locale.ROOT))) {
+      headers.set("connection", "upgrade").set("upgrade", upgrade);
+      return Tunnel.open(
+          cluster,
+          exchange.request,
+          upstreamPath,
+          headers,
+          out -> editResponse(out, exchange, match, target, table, corsHeaders));
+    }
+    // An upgrade the route does not allow goes upstream as a plain request, as in Envoy.
+    headers.remove("upgrade");
+    headers.remove("connection");
     Mirrors.send(
         vertx, snapshot.get(), forward.mirrors(), exchange, upstreamPath, authority, headers, body);
     UpstreamCall call =
