@@ -96,6 +96,14 @@ final class ClusterCompiler {
     for (HealthCheck check : spec.healthChecks()) {
       cluster.addHealthChecks(healthCheck(check));
     }
+    if (spec.outlierDetection() != null || !spec.healthChecks().isEmpty()) {
+      // No panic mode: when no endpoint is healthy the answer is 503 "no healthy upstream",
+      // rather than Envoy's default of spreading requests over endpoints known to be failing.
+      cluster.setCommonLbConfig(
+          Cluster.CommonLbConfig.newBuilder()
+              .setHealthyPanicThreshold(
+                  io.envoyproxy.envoy.type.v3.Percent.newBuilder().setValue(0)));
+    }
     cluster.putTypedExtensionProtocolOptions(HTTP_PROTOCOL_OPTIONS, Protos.any(protocol(spec)));
     if (spec.tls() || spec.originate() != null) {
       cluster.setTransportSocket(
