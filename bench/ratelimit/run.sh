@@ -4,6 +4,7 @@
 # service's figures can be read against what Redis alone does on this machine.
 #
 #   bench/ratelimit/run.sh [seconds=10] [concurrency=64] [rate=10000] [budget_ms=15]
+#   BENCH_CLIENT=vertx bench/ratelimit/run.sh ...   (load generator on Vert.x's gRPC client)
 #
 # The service and its load generator share one JVM; Redis runs beside them: everything shares the
 # machine's cores. Bounded: at most 60 s per measured phase, loopback only.
@@ -13,6 +14,9 @@ seconds="${1:-10}"
 concurrency="${2:-64}"
 rate="${3:-10000}"
 budget="${4:-15}"
+# The load generator's client: grpc-java (default; lighter per call, so more of the cores is left
+# to the service) or vertx.
+client="${BENCH_CLIENT:-grpc-java}"
 
 mvn -B -q -o -pl ratelimit-service install -DskipTests -Dspotless.check.skip=true
 classpath_file="bench/target/classpath.txt"
@@ -36,7 +40,7 @@ for _ in $(seq 1 100); do
 done
 
 echo "$(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1), redis $(redis-server --version | cut -d' ' -f3)"
-echo "args: seconds=$seconds concurrency=$concurrency rate=$rate budget_ms=$budget"
+echo "args: seconds=$seconds concurrency=$concurrency rate=$rate budget_ms=$budget client=$client"
 
 # Redis alone: plain INCR, and the service's own script deciding one fixed-window limit per call
 # (what one request with one descriptor costs Redis), 50 clients, 1,000 keys.
@@ -50,7 +54,7 @@ echo "redis-benchmark INCR:                 ${incr} ops/s"
 echo "redis-benchmark EVALSHA ratelimit.lua: ${evalsha} ops/s (one limit per call)"
 redis-cli -p "$port" flushall >/dev/null
 
-out=$(timeout 300 java -Xms512m -Xmx512m -XX:+UseParallelGC \
+out=$(timeout 300 java -Xms512m -Xmx512m -XX:+UseParallelGC -Dbench.client="$client" \
   -Dlogback.configurationFile=bench/ratelimit/logback.xml \
   -cp "$classes:$(cat "$classpath_file")" \
   dev.gatehouse.bench.ratelimit.RateLimitBench "$port" "$seconds" "$concurrency" "$rate" "$budget")

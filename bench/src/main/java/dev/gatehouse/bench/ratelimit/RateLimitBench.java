@@ -74,7 +74,9 @@ public final class RateLimitBench {
         Locale.ROOT,
         "limiter alone (memory store, no gRPC): %.2f us CPU per decision%n",
         LimiterCost.microsPerDecision(vertx, CONFIG, requests));
-    RlsLoad load = new RlsLoad(vertx, server.grpcPort(), 4, requests);
+    boolean grpcJava = "grpc-java".equals(System.getProperty("bench.client", "vertx"));
+    System.out.println("load generator: " + (grpcJava ? "grpc-java" : "vertx") + " gRPC client");
+    RlsLoad load = new RlsLoad(vertx, server.grpcPort(), 4, requests, grpcJava);
     try {
       // Warm up gently, so that a cold JIT does not trip the store's breaker, and long enough
       // for the JIT to finish compiling the hot path on two busy cores.

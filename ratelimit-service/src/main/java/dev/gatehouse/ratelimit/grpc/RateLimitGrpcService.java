@@ -70,19 +70,21 @@ public final class RateLimitGrpcService {
   }
 
   private void handle(GrpcServerRequest<RateLimitRequest, RateLimitResponse> call) {
-    call.handler(
-        request -> {
-          if (request == null) {
-            end(call, GrpcStatus.INVALID_ARGUMENT, UNREADABLE);
-            return;
-          }
-          limiter
-              .shouldRateLimit(request)
-              .onSuccess(response -> call.response().end(response))
-              .onFailure(failure -> fail(call, failure));
-        });
-    // A message that does not decode as a RateLimitRequest.
-    call.exceptionHandler(failure -> end(call, GrpcStatus.INVALID_ARGUMENT, UNREADABLE));
+    // Answer once the request stream has ended: answering a stream the client is still sending
+    // on makes clients such as grpc-java reset it, and a server counts those resets as a flood.
+    call.last()
+        .onComplete(
+            done -> {
+              if (done.failed() || done.result() == null) {
+                // No message, or one that does not decode as a RateLimitRequest.
+                end(call, GrpcStatus.INVALID_ARGUMENT, UNREADABLE);
+                return;
+              }
+              limiter
+                  .shouldRateLimit(done.result())
+                  .onSuccess(response -> call.response().end(response))
+                  .onFailure(failure -> fail(call, failure));
+            });
   }
 
   private static void fail(
