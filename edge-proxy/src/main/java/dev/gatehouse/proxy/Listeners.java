@@ -29,8 +29,40 @@ import org.slf4j.LoggerFactory;
 final class Listeners {
   private static final Logger LOG = LoggerFactory.getLogger(Listeners.class);
 
+  /**
+   * A bound listener: one server per event loop (Vert.x shares the socket among them and spreads
+   * connections over the loops, as nginx spreads them over workers).
+   */
   private record Running(
-      ListenerSpec spec, Map<String, String> certs, HttpServer server, Dispatch dispatch) {}
+      ListenerSpec spec,
+      Map<String, String> certs,
+      List<HttpServer> servers,
+      Dispatch dispatch,
+      Future<String> deployment) {
+    HttpServer server() {
+      return servers.isEmpty() ? null : servers.get(0);
+    }
+  }
+
+  /** One listener instance on its own event loop. */
+  private static final class ServerInstance extends io.vertx.core.VerticleBase {
+    private final HttpServerOptions options;
+    private final Dispatch dispatch;
+    private final List<HttpServer> servers;
+
+    ServerInstance(HttpServerOptions options, Dispatch dispatch, List<HttpServer> servers) {
+      this.options = options;
+      this.dispatch = dispatch;
+      this.servers = servers;
+    }
+
+    @Override
+    public Future<?> start() {
+      HttpServer server = vertx.createHttpServer(options).requestHandler(dispatch);
+      servers.add(server);
+      return server.listen();
+    }
+  }
 
   /** Picks the chain of a request (by SNI) and hands it to that chain's handler; swappable. */
   private static final class Dispatch implements io.vertx.core.Handler<HttpServerRequest> {
@@ -58,6 +90,9 @@ final class Listeners {
       current.get(chain).handle(request);
     }
   }
+
+  /** Listener instances: one per core, like nginx's worker_processes auto. */
+  static final int INSTANCES = Math.max(1, Runtime.getRuntime().availableProcessors());
 
   private final Vertx vertx;
   private final Supplier<ProxySnapshot> snapshot;
@@ -95,7 +130,9 @@ final class Listeners {
       Running current = running.get(spec.name());
       if (current != null && sameSocket(current, spec, certs)) {
         current.dispatch().update(spec, handlers);
-        running.put(spec.name(), new Running(spec, certs, current.server(), current.dispatch()));
+        running.put(
+            spec.name(),
+            new Running(spec, certs, current.servers(), current.dispatch(), current.deployment()));
         continue;
       }
       if (current != null) {
@@ -129,17 +166,20 @@ final class Listeners {
       options.setSsl(true).setSni(true).setUseAlpn(true).setKeyCertOptions(keys);
     }
     Dispatch dispatch = new Dispatch(spec, handlers);
-    HttpServer server = vertx.createHttpServer(options).requestHandler(dispatch);
-    running.put(spec.name(), new Running(spec, certs, server, dispatch));
-    server
-        .listen()
+    List<HttpServer> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Future<String> deployment =
+        vertx.deployVerticle(
+            () -> new ServerInstance(options, dispatch, servers),
+            new io.vertx.core.DeploymentOptions().setInstances(INSTANCES));
+    running.put(spec.name(), new Running(spec, certs, servers, dispatch, deployment));
+    deployment
         .onSuccess(
-            s ->
+            id ->
                 LOG.info(
                     "listener {} on {}:{}{}",
                     spec.name(),
                     spec.address(),
-                    s.actualPort(),
+                    servers.get(0).actualPort(),
                     spec.tls() ? " (TLS)" : ""))
         .onFailure(
             e ->
@@ -151,26 +191,40 @@ final class Listeners {
                     e.getMessage()));
   }
 
-  private static void stop(Running listener) {
+  private void stop(Running listener) {
     if (listener != null) {
-      listener.server().close();
+      listener.deployment().onSuccess(vertx::undeploy);
     }
   }
 
   int serving() {
-    return (int) running.values().stream().filter(r -> r.server().actualPort() > 0).count();
+    return (int)
+        running.values().stream()
+            .filter(
+                r ->
+                    r.deployment().succeeded() && r.server() != null && r.server().actualPort() > 0)
+            .count();
   }
 
   int port(String name) {
     Running listener = running.get(name);
-    return listener == null || listener.server().actualPort() <= 0
+    return listener == null || !listener.deployment().succeeded() || listener.server() == null
         ? -1
         : listener.server().actualPort();
   }
 
   Future<Void> close() {
-    List<Future<Void>> closing = running.values().stream().map(r -> r.server().shutdown()).toList();
+    // Shut the servers down gracefully (in-flight requests finish), then undeploy their instances.
+    List<Future<Void>> closing =
+        running.values().stream()
+            .flatMap(r -> r.servers().stream())
+            .map(HttpServer::shutdown)
+            .toList();
+    List<Future<String>> deployments = running.values().stream().map(Running::deployment).toList();
     running.clear();
-    return Future.join(closing).mapEmpty();
+    return Future.join(closing)
+        .transform(
+            v -> Future.join(deployments.stream().map(d -> d.compose(vertx::undeploy)).toList()))
+        .mapEmpty();
   }
 }

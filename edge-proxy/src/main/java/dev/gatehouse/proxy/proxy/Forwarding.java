@@ -46,8 +46,20 @@ final class Forwarding {
       headers.set("x-forwarded-proto", tls ? "https" : "http");
     }
     if (!listener.preserveRequestId() || !headers.contains("x-request-id")) {
-      headers.set("x-request-id", java.util.UUID.randomUUID().toString());
+      headers.set("x-request-id", requestId());
     }
+  }
+
+  /**
+   * A version-4 UUID from ThreadLocalRandom: request ids need to be unique, not unguessable, and
+   * UUID.randomUUID's shared SecureRandom is a lock every event loop would queue on.
+   */
+  static String requestId() {
+    java.util.concurrent.ThreadLocalRandom random =
+        java.util.concurrent.ThreadLocalRandom.current();
+    long high = (random.nextLong() & 0xffffffffffff0fffL) | 0x0000000000004000L;
+    long low = (random.nextLong() & 0x3fffffffffffffffL) | 0x8000000000000000L;
+    return new java.util.UUID(high, low).toString();
   }
 
   private static List<String> xff(MultiMap headers) {

@@ -77,7 +77,9 @@ public final class ClusterRuntime implements AutoCloseable {
     return new PoolOptions()
         .setHttp1MaxSize(Math.max(1, limits.maxConnections()))
         .setHttp2MaxSize(Math.max(1, Math.min(limits.maxConnections(), 8)))
-        .setMaxWaitQueueSize(limits.maxPendingRequests());
+        .setMaxWaitQueueSize(limits.maxPendingRequests())
+        // Connections on the event loop of the request that opens them: no hop between loops.
+        .setEventLoopSize(0);
   }
 
   public ClusterSettings settings() {

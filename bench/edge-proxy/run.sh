@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# edge-proxy benchmark: wrk at fixed concurrency against the same upstream (an nginx answering a
+# small static body) straight, through nginx as a reverse proxy, through HAProxy, and through
+# edge-proxy configured by the real control plane. All in one run on this machine, so the ratios
+# compare like with like. Loopback only; each phase bounded by its duration.
+#
+#   bench/edge-proxy/run.sh [seconds=10] [connections=50] [extra_mappings=0]
+#
+# Needs nginx, haproxy and wrk (Debian: apt-get install -y nginx-light haproxy wrk).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+seconds="${1:-10}"
+connections="${2:-50}"
+extra="${3:-0}"
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+upstream=$(free_port); via_nginx=$(free_port); via_haproxy=$(free_port); edge=$(free_port)
+work=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+
+cat >"$work/nginx.conf" <<CONF
+worker_processes 1;
+pid $work/nginx.pid;
+error_log $work/error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  upstream backend { server 127.0.0.1:$upstream; keepalive 64; }
+  server { listen 127.0.0.1:$upstream; location / { return 200 "hello from the upstream\n"; } }
+  server {
+    listen 127.0.0.1:$via_nginx;
+    location / { proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection ""; }
+  }
+}
+CONF
+nginx -c "$work/nginx.conf" -g 'daemon off;' &
+pids+=($!)
+
+cat >"$work/haproxy.cfg" <<CONF
+global
+  nbthread 1
+defaults
+  mode http
+  timeout connect 5s
+  timeout client 30s
+  timeout server 30s
+  option http-keep-alive
+frontend edge
+  bind 127.0.0.1:$via_haproxy
+  default_backend upstream
+backend upstream
+  http-reuse always
+  server u1 127.0.0.1:$upstream
+CONF
+haproxy -f "$work/haproxy.cfg" -db >"$work/haproxy.log" 2>&1 &
+pids+=($!)
+
+mvn -B -q -o -pl edge-config,control-plane,edge-proxy install -DskipTests -Dspotless.check.skip=true
+classpath_file="bench/target/classpath.txt"
+mkdir -p bench/target
+mvn -B -q -o -pl bench dependency:build-classpath -Dmdep.outputFile="$PWD/$classpath_file" >/dev/null
+classes="bench/target/proxy-classes"
+rm -rf "$classes"
+javac --release 17 -d "$classes" -cp "$(cat "$classpath_file")" bench/src/main/java/dev/gatehouse/bench/proxy/*.java
+java -Xms256m -Xmx512m -Dlogback.configurationFile=bench/edge-proxy/logback.xml \
+  -cp "$classes:$(cat "$classpath_file")" dev.gatehouse.bench.proxy.EdgeUnderTest "$edge" "$upstream" "$extra" >"$work/edge.log" 2>&1 &
+edge_pid=$!
+pids+=($edge_pid)
+for _ in $(seq 1 600); do grep -q READY "$work/edge.log" && break; sleep 0.1; done
+grep -q READY "$work/edge.log" || { echo "edge-proxy did not start:"; cat "$work/edge.log"; exit 1; }
+
+echo "$(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, $(java -version 2>&1 | head -1), $(nginx -v 2>&1 | cut -d/ -f2), haproxy $(haproxy -v | head -1 | cut -d' ' -f3), wrk -t1 -c$connections -d${seconds}s, extra mappings: $extra"
+
+# Warm up the JVM (JIT) before measuring, as a long-running proxy would be.
+timeout 60 wrk -t1 -c"$connections" -d5s "http://127.0.0.1:$edge/" >/dev/null
+
+measure() { # name url
+  local out rps p50 p99
+  out=$(timeout $((seconds + 30)) wrk -t1 -c"$connections" -d"${seconds}s" --latency "$2")
+  rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+  p50=$(echo "$out" | awk '$1=="50%" {print $2}')
+  p99=$(echo "$out" | awk '$1=="99%" {print $2}')
+  errors=$(echo "$out" | awk '/Non-2xx|Socket errors/ {print}' | tr '\n' ' ')
+  printf '%-12s %10s req/s  p50 %-9s p99 %-9s %s\n' "$1" "$rps" "$p50" "$p99" "$errors"
+  eval "rps_$1=$rps"
+}
+measure direct "http://127.0.0.1:$upstream/"
+measure nginx "http://127.0.0.1:$via_nginx/"
+measure haproxy "http://127.0.0.1:$via_haproxy/"
+measure edge "http://127.0.0.1:$edge/"
+rss=$(awk '/VmRSS/ {print $2}' /proc/$edge_pid/status)
+echo "edge-proxy RSS: $((rss / 1024)) MiB (control plane in the same JVM)"
+python3 - "$rps_direct" "$rps_nginx" "$rps_haproxy" "$rps_edge" <<'PY'
+import sys
+direct, nginx, haproxy, edge = map(float, sys.argv[1:])
+print(f"ratios: edge/nginx {edge / nginx:.2f}, edge/haproxy {edge / haproxy:.2f}, edge/direct {edge / direct:.2f}, nginx/direct {nginx / direct:.2f}")
+PY
