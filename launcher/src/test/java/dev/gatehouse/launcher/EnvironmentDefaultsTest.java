@@ -44,9 +44,8 @@ class EnvironmentDefaultsTest {
           "edge-proxy",
           List.of(
               "--admin-port GATEHOUSE_ADMIN_PORT 8877",
-              "--http-port GATEHOUSE_HTTP_PORT 8080",
-              "--https-port GATEHOUSE_HTTPS_PORT 8443",
-              "--xds GATEHOUSE_XDS localhost:18000"),
+              "--node-id GATEHOUSE_NODE_ID null",
+              "--xds GATEHOUSE_XDS [localhost:18000]"),
           "ext-authz",
           List.of(
               "--admin-port GATEHOUSE_ADMIN_PORT 8877",
@@ -100,7 +99,7 @@ class EnvironmentDefaultsTest {
       for (OptionSpec option : configurableOptions(command.getCommandSpec())) {
         String value = sampleValue(option);
         environment.put(EnvironmentDefaults.variable(option), value);
-        expected.put(option.longestName(), value);
+        expected.put(option.longestName(), option.isMultiValue() ? "[" + value + "]" : value);
       }
 
       CommandLine fromEnvironment = parse(environment, command.getCommandName());
@@ -129,10 +128,11 @@ class EnvironmentDefaultsTest {
   @Test
   void emptyVariableCountsAsUnset() {
     CommandLine edgeProxy =
-        parse(Map.of("GATEHOUSE_HTTP_PORT", "", "GATEHOUSE_XDS", " "), "edge-proxy");
+        parse(Map.of("GATEHOUSE_ADMIN_PORT", "", "GATEHOUSE_XDS", " "), "edge-proxy");
 
-    assertThat(valueOf(edgeProxy, "--http-port")).isEqualTo(8080);
-    assertThat(valueOf(edgeProxy, "--xds")).isEqualTo(new HostPort("localhost", 18000));
+    assertThat(valueOf(edgeProxy, "--admin-port")).isEqualTo(8877);
+    assertThat(valueOf(edgeProxy, "--xds"))
+        .isEqualTo(java.util.List.of(new HostPort("localhost", 18000)));
   }
 
   @Test
@@ -205,7 +205,8 @@ class EnvironmentDefaultsTest {
     if (type == URI.class) {
       return "redis://from-environment:6379";
     }
-    if (type == HostPort.class) {
+    if (type == HostPort.class
+        || (type == List.class && option.auxiliaryTypes()[0] == HostPort.class)) {
       return "from-environment:4242";
     }
     if (type == java.time.Duration.class) {

@@ -68,12 +68,11 @@ class GatehouseJarIT {
 
   @Test
   void jarSaysWhenASubcommandIsNotAvailable() throws Exception {
-    Result result = java("edge-proxy");
+    Result result = java("run");
 
     assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.err())
-        .isEqualTo(
-            "gatehouse edge-proxy: not available yet (the edge proxy comes with issue #6)\n");
+        .isEqualTo("gatehouse run: not available yet (the all-in-one mode comes with issue #7)\n");
   }
 
   private record Result(int exitCode, String out, String err) {}

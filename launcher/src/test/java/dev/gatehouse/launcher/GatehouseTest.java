@@ -46,10 +46,7 @@ class GatehouseTest {
   @ParameterizedTest
   @CsvSource(
       delimiter = '|',
-      value = {
-        "edge-proxy    | the edge proxy comes with issue #6",
-        "run           | the all-in-one mode comes with issue #7"
-      })
+      value = {"run           | the all-in-one mode comes with issue #7"})
   void unavailableSubcommandSaysWhichIssueBringsItAndExitsTwo(String command, String reason) {
     Execution run = Execution.of(command);
 
@@ -61,7 +58,7 @@ class GatehouseTest {
 
   @Test
   void unavailableSubcommandStillRejectsABadOption() {
-    Execution run = Execution.of("edge-proxy", "--http-port", "70000");
+    Execution run = Execution.of("run", "--http-port", "70000");
 
     assertThat(run.exitCode()).isEqualTo(Gatehouse.USAGE);
     assertThat(run.err())
@@ -79,9 +76,9 @@ class GatehouseTest {
         .contains("--xds=HOST:PORT")
         .contains("Default: localhost:18000")
         .contains("Env: GATEHOUSE_XDS")
-        .contains("--http-port=PORT")
-        .contains("Default: 8080")
-        .contains("Env: GATEHOUSE_HTTP_PORT")
+        .contains("--admin-port=PORT")
+        .contains("Default: 8877")
+        .contains("Env: GATEHOUSE_ADMIN_PORT")
         .doesNotContain("GATEHOUSE_HELP")
         .doesNotContain("GATEHOUSE_VERSION");
   }
