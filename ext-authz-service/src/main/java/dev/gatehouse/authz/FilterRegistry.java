@@ -88,6 +88,9 @@ public final class FilterRegistry {
     if (spec.apiKey() != null) {
       return apiKey(resource, spec.apiKey());
     }
+    if (spec.external() != null) {
+      return dev.gatehouse.authz.external.ExternalFilters.create(spec.external(), runtime);
+    }
     for (FilterFactory factory : extensions) {
       Filter filter = factory.create(resource, runtime);
       if (filter != null) {
