@@ -67,7 +67,17 @@ public final class RedisStore implements RateLimitStore {
     if (current != null && !current.failed()) {
       return current;
     }
-    Future<RedisConnection> fresh = redis.connect();
+    // The script is loaded on every new connection (Redis may have restarted and forgotten it),
+    // so requests do not pay a NOSCRIPT round trip.
+    Future<RedisConnection> fresh =
+        redis
+            .connect()
+            .compose(
+                connection ->
+                    connection
+                        .send(scriptLoad())
+                        .map(connection)
+                        .onFailure(failure -> connection.close()));
     boolean installed =
         current == null
             ? connections.putIfAbsent(loop, fresh) == null
@@ -198,10 +208,14 @@ public final class RedisStore implements RateLimitStore {
     return out;
   }
 
+  static Request scriptLoad() {
+    return Request.cmd(Command.SCRIPT).arg("LOAD").arg(SCRIPT);
+  }
+
   @Override
   public Future<Void> prepare() {
     // Loading the script also opens a connection, so the first request pays neither.
-    return send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(SCRIPT)).mapEmpty();
+    return send(scriptLoad()).mapEmpty();
   }
 
   @Override
