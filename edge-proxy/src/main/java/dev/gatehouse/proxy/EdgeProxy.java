@@ -53,7 +53,8 @@ public final class EdgeProxy {
             snapshot::get,
             (cluster, settings) -> new GrpcAuthzClient(vertx, cluster, settings),
             (cluster, settings) -> new GrpcRateLimitClient(vertx, cluster, settings),
-            options.nodeCluster());
+            options.nodeCluster(),
+            metrics);
     this.listeners = new Listeners(vertx, snapshot::get, filters, metrics);
     Node node = Node.newBuilder().setId(options.nodeId()).setCluster(options.nodeCluster()).build();
     List<SocketAddress> servers =

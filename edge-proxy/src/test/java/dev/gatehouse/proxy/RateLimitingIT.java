@@ -128,6 +128,8 @@ class RateLimitingIT {
     assertThat(allowed).isEqualTo(4);
     assertThat(last.status()).isEqualTo(429);
     assertThat(last.header("x-envoy-ratelimited")).isEqualTo("true");
+    assertThat(stack.proxy.metrics().scrape())
+        .containsPattern("envoy_cluster_ratelimit_over_limit_total\\{[^}]*\\} [1-9]");
   }
 
   @Test

@@ -100,6 +100,8 @@ class UpstreamFailuresIT {
     assertThat(answer.status()).isEqualTo(200);
     assertThat(answer.body()).isEqualTo("try 3");
     assertThat(calls.get()).isEqualTo(3);
+    assertThat(stack.proxy.metrics().scrape())
+        .containsPattern("envoy_cluster_upstream_rq_retry_total\\{[^}]*\\} [1-9]");
   }
 
   @Test

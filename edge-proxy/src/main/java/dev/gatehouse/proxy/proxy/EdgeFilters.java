@@ -28,6 +28,7 @@ public final class EdgeFilters {
   private final BiFunction<ClusterRuntime, AuthzSettings, AuthzClient> authz;
   private final BiFunction<ClusterRuntime, RateLimitSettings, RateLimitClient> rateLimit;
   private final String sourceCluster;
+  private final dev.gatehouse.proxy.observe.ProxyMetrics metrics;
 
   /**
    * @param sourceCluster the proxy's own cluster name, for source_cluster rate-limit actions
@@ -36,11 +37,13 @@ public final class EdgeFilters {
       Supplier<ProxySnapshot> snapshot,
       BiFunction<ClusterRuntime, AuthzSettings, AuthzClient> authz,
       BiFunction<ClusterRuntime, RateLimitSettings, RateLimitClient> rateLimit,
-      String sourceCluster) {
+      String sourceCluster,
+      dev.gatehouse.proxy.observe.ProxyMetrics metrics) {
     this.snapshot = snapshot;
     this.authz = authz;
     this.rateLimit = rateLimit;
     this.sourceCluster = sourceCluster;
+    this.metrics = metrics;
   }
 
   Future<Void> run(
@@ -103,14 +106,17 @@ public final class EdgeFilters {
         .transform(
             result -> {
               if (result.failed()) {
+                metrics.authz(listenerName(exchange), "error");
                 return authzFailed(exchange, settings);
               }
               if (result.result() instanceof AuthzClient.Deny deny) {
+                metrics.authz(listenerName(exchange), "denied");
                 MultiMap headers = MultiMap.caseInsensitiveMultiMap();
                 deny.headers().forEach(h -> headers.add(h.getKey(), h.getValue()));
                 return Future.failedFuture(
                     new ProxyFailure(deny.status(), deny.body(), headers, "UAEX"));
               }
+              metrics.authz(listenerName(exchange), "ok");
               AuthzClient.Allow allow = (AuthzClient.Allow) result.result();
               allow.removeHeaders().forEach(exchange.headers::remove);
               allow.setHeaders().forEach(h -> exchange.headers.set(h.getKey(), h.getValue()));
@@ -118,6 +124,10 @@ public final class EdgeFilters {
               exchange.extraResponseHeaders.addAll(allow.responseHeaders());
               return Future.succeededFuture();
             });
+  }
+
+  private static String listenerName(Exchange exchange) {
+    return exchange.listenerName;
   }
 
   private static Future<Void> authzFailed(Exchange exchange, AuthzSettings settings) {
@@ -150,9 +160,11 @@ public final class EdgeFilters {
         .transform(
             result -> {
               if (result.failed()) {
+                metrics.rateLimit(targetCluster, "error");
                 return rateLimitFailed(settings);
               }
               RateLimitClient.Decision decision = result.result();
+              metrics.rateLimit(targetCluster, decision.overLimit() ? "over_limit" : "ok");
               if (decision.overLimit()) {
                 MultiMap headers =
                     MultiMap.caseInsensitiveMultiMap().add("x-envoy-ratelimited", "true");

@@ -35,6 +35,9 @@ final class Exchange implements HeaderTemplate.Context {
   /** The endpoint that answered, for the access log. */
   String upstreamHost;
 
+  /** The listener, for metrics. */
+  String listenerName = "";
+
   Exchange(
       HttpServerRequest request,
       String scheme,

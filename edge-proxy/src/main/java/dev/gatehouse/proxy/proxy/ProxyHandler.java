@@ -56,6 +56,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
       reply(request, failure, MultiMap.caseInsensitiveMultiMap());
       return;
     }
+    exchange.listenerName = listener.name();
     observe(exchange);
     RouteTable table = config.routes().get(listener.routeConfigName());
     RouteTable.Match match =
@@ -190,6 +191,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
             body,
             body == null ? exchange.request : null,
             hash);
+    call.idleTimeout(forward.idleTimeout()).onRetry(() -> metrics.retry(cluster.name()));
     Future<io.vertx.core.http.HttpClientResponse> response =
         call.start()
             .onSuccess(

@@ -30,6 +30,8 @@ final class UpstreamCall {
   private final ClusterRuntime cluster;
   private final RetrySpec retry;
   private final Duration timeout;
+  private Duration idleTimeout = Duration.ZERO;
+  private Runnable onRetry = () -> {};
   private final HttpMethod method;
   private final String uri;
   private final MultiMap headers;
@@ -68,6 +70,18 @@ final class UpstreamCall {
     this.body = body;
     this.stream = stream;
     this.hash = hash;
+  }
+
+  /** The route's idle timeout: an upstream stream quiet for this long is reset (0: none). */
+  UpstreamCall idleTimeout(Duration idle) {
+    this.idleTimeout = idle;
+    return this;
+  }
+
+  /** Called for every retry, for the retry counter. */
+  UpstreamCall onRetry(Runnable counter) {
+    this.onRetry = counter;
+    return this;
   }
 
   /** Starts the first attempt; fails with what {@link Failures} maps to a status. */
@@ -122,6 +136,9 @@ final class UpstreamCall {
             .setServer(SocketAddress.inetSocketAddress(target.port(), target.host()))
             .setURI(uri)
             .setHeaders(headers);
+    if (!idleTimeout.isZero()) {
+      options.setIdleTimeout(idleTimeout.toMillis());
+    }
     authority(options, target);
     long perTry = retry.perTryTimeout().toMillis();
     long[] tryTimer = {-1};
@@ -220,6 +237,7 @@ final class UpstreamCall {
   }
 
   private void retryLater() {
+    onRetry.run();
     long delay = retry.backoff(retries).toMillis();
     Runnable next =
         () -> {
