@@ -60,6 +60,7 @@ class OAuth2LoginIT {
             "authz.yaml",
             ConfigDir.filter("sso", sso)
                 + ConfigDir.filter("refreshing", sso + "  expirationSafetyMargin: 2h\n")
+                + ConfigDir.filter("brief", sso + "  clientSessionMaxIdle: 2s\n")
                 + ConfigDir.filter(
                     "machines",
                     "OAuth2:\n  authorizationURL: %s\n  grantType: ClientCredentials\n"
@@ -73,6 +74,7 @@ class OAuth2LoginIT {
                       path: /embedded/*
                       filters: [{name: sso, arguments: {insteadOfRedirect: {httpStatusCode: 403}}}]
                     - {host: "*", path: /refresh/*, filters: [{name: refreshing}]}
+                    - {host: "*", path: /brief/*, filters: [{name: brief}]}
                     - {host: "*", path: /strict/*, filters: [{name: sso, arguments: {sameSite: Strict}}]}
                     - {host: "*", path: /machines/*, filters: [{name: machines}]}
                     - {host: "*", path: "*", filters: [{name: sso}]}
@@ -225,6 +227,19 @@ class OAuth2LoginIT {
         .filteredOn(h -> h.getHeader().getValue().startsWith("ambassador_session.sso.default="))
         .singleElement()
         .satisfies(h -> assertThat(h.getHeader().getValue()).contains("SameSite=Strict"));
+  }
+
+  @Test
+  void sessionIdleLongerThanClientSessionMaxIdleIsGone() throws Exception {
+    Browser browser = new Browser();
+    login(browser, a, "/brief/page");
+    assertThat(status(browser.get(a, "/brief/page", HTML))).isEqualTo(200);
+
+    org.awaitility.Awaitility.await()
+        .pollDelay(java.time.Duration.ofMillis(2500))
+        .atMost(java.time.Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> assertThat(status(browser.get(b, "/brief/page", HTML))).isEqualTo(302));
   }
 
   @Test
