@@ -7,6 +7,7 @@ import dev.gatehouse.authz.ExtAuthzService;
 import dev.gatehouse.authz.apikey.FileSecretSource;
 import dev.gatehouse.authz.oauth2.OAuth2Module;
 import dev.gatehouse.authz.session.EmbeddedHazelcast;
+import dev.gatehouse.config.distribution.Distribution;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,8 +48,12 @@ final class ExtAuthzCommand implements Callable<Integer> {
                         spec.commandLine(),
                         "Missing --config-dir: the directory of Filter and FilterPolicy resources"
                             + " (or GATEHOUSE_CONFIG_DIR)"));
+    if (!sessionCluster.members().isEmpty() && !sessionCluster.client().isEmpty()) {
+      throw new ParameterException(
+          spec.commandLine(), "Give either --hazelcast-members or --hazelcast-client, not both");
+    }
     Vertx vertx = Vertx.vertx();
-    LazyHazelcast hazelcast = new LazyHazelcast(sessionCluster.members());
+    LazyHazelcast hazelcast = new LazyHazelcast(sessionCluster.members(), sessionCluster.client());
     OAuth2Module oauth2 = new OAuth2Module(OAuth2Module.hazelcast(vertx, hazelcast));
     ExtAuthzService service;
     try {
@@ -104,14 +109,19 @@ final class ExtAuthzCommand implements Callable<Integer> {
   /** Starts the embedded Hazelcast member on first use only: most configurations never need it. */
   private static final class LazyHazelcast implements Supplier<HazelcastInstance> {
     private final List<String> members;
+    private final List<String> clientOf;
     private HazelcastInstance instance;
 
-    LazyHazelcast(List<String> members) {
+    LazyHazelcast(List<String> members, List<String> clientOf) {
       this.members = members;
+      this.clientOf = clientOf;
     }
 
     @Override
     public synchronized HazelcastInstance get() {
+      if (instance == null && !clientOf.isEmpty()) {
+        instance = EmbeddedHazelcast.client(Distribution.CLUSTER_NAME, clientOf);
+      }
       if (instance == null) {
         // Alone: loopback only. With members: any interface, so that they can reach this one.
         instance =

@@ -156,11 +156,27 @@ final class Options {
                 + " OAuth2 Filter.")
     private String members;
 
+    @Option(
+        names = "--hazelcast-client",
+        paramLabel = "HOST:PORT[,HOST:PORT...]",
+        description =
+            "Instead of a member of its own, join the control plane's Hazelcast cluster at these"
+                + " addresses as a client; sessions and signing keys then live there.")
+    private String client;
+
     java.util.List<String> members() {
-      if (members == null || members.isBlank()) {
+      return split(members);
+    }
+
+    java.util.List<String> client() {
+      return split(client);
+    }
+
+    private static java.util.List<String> split(String list) {
+      if (list == null || list.isBlank()) {
         return java.util.List.of();
       }
-      return java.util.Arrays.stream(members.split(","))
+      return java.util.Arrays.stream(list.split(","))
           .map(String::strip)
           .filter(m -> !m.isEmpty())
           .toList();

@@ -53,6 +53,7 @@ class EnvironmentDefaultsTest {
               "--authz-grpc-port GATEHOUSE_AUTHZ_GRPC_PORT 9001",
               "--authz-http-port GATEHOUSE_AUTHZ_HTTP_PORT 9002",
               "--config-dir GATEHOUSE_CONFIG_DIR null",
+              "--hazelcast-client GATEHOUSE_HAZELCAST_CLIENT null",
               "--hazelcast-members GATEHOUSE_HAZELCAST_MEMBERS null"),
           "ratelimit",
           List.of(

@@ -26,6 +26,22 @@ class ExtAuthzCommandTest {
   }
 
   @Test
+  void membersAndClientModeTogetherAreAUsageError() {
+    Execution run =
+        Execution.of(
+            "ext-authz",
+            "--config-dir",
+            dir.toString(),
+            "--hazelcast-members",
+            "10.0.0.1:5801",
+            "--hazelcast-client",
+            "10.0.0.2:5701");
+
+    assertThat(run.exitCode()).isEqualTo(Gatehouse.USAGE);
+    assertThat(run.err()).contains("either --hazelcast-members or --hazelcast-client");
+  }
+
+  @Test
   void servesTheConfiguredPolicyUntilStopped() throws Exception {
     Files.writeString(dir.resolve("keys.txt"), "k-1\n");
     Files.writeString(

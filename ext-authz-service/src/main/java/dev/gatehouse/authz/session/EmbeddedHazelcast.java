@@ -39,4 +39,22 @@ public final class EmbeddedHazelcast {
     join.getTcpIpConfig().setEnabled(!members.isEmpty()).setMembers(members);
     return Hazelcast.newHazelcastInstance(config);
   }
+
+  /**
+   * A client of the cluster {@code clusterName} reached at {@code addresses} ({@code host:port}):
+   * sessions and keys then live in that cluster, shared with every other client and member.
+   */
+  public static HazelcastInstance client(String clusterName, List<String> addresses) {
+    if (addresses.isEmpty()) {
+      throw new IllegalArgumentException("addresses: none (expected: at least one host:port)");
+    }
+    com.hazelcast.client.config.ClientConfig config =
+        new com.hazelcast.client.config.ClientConfig();
+    config.setClusterName(clusterName);
+    config.setInstanceName("gatehouse-ext-authz-client-" + System.nanoTime());
+    config.setProperty("hazelcast.logging.type", "slf4j");
+    config.setProperty("hazelcast.phone.home.enabled", "false");
+    config.getNetworkConfig().setAddresses(addresses);
+    return com.hazelcast.client.HazelcastClient.newHazelcastClient(config);
+  }
 }
