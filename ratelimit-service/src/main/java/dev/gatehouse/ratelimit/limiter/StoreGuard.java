@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Puts a time budget on every store call and a breaker in front of the store: after {@code
- * failuresToOpen} failures in a row the breaker opens and calls fail at once instead of waiting on
- * a dead Redis; a PING every {@code probeInterval} closes it again when the store answers.
+ * failuresToOpen} failures in a row (errors, or missed budgets while the store has answered nothing
+ * for a probe interval) the breaker opens and calls fail at once instead of waiting on a dead
+ * Redis; a PING every {@code probeInterval} closes it again when the store answers.
  */
 final class StoreGuard {
   private static final Logger LOG = LoggerFactory.getLogger(StoreGuard.class);
@@ -32,6 +33,7 @@ final class StoreGuard {
   private final AtomicInteger failuresInARow = new AtomicInteger();
   private final AtomicBoolean open = new AtomicBoolean();
   private volatile long probeTimer = -1;
+  private volatile long lastAnswer = System.nanoTime();
 
   StoreGuard(
       Vertx vertx,
@@ -63,11 +65,17 @@ final class StoreGuard {
               if (done.succeeded()) {
                 metrics.storeCall(System.nanoTime() - started);
                 failuresInARow.set(0);
+                lastAnswer = System.nanoTime();
                 return Future.succeededFuture(done.result());
               }
               boolean timeout = done.cause() instanceof TimeoutException;
               metrics.storeError(timeout);
-              failed();
+              // A missed budget while other calls are answered is a busy Redis (or a busy us),
+              // not a dead one: it gets the failure mode but does not open the breaker, which
+              // would turn a moment of overload into half a second of failure answers.
+              if (!timeout || System.nanoTime() - lastAnswer > probeInterval.toNanos()) {
+                failed();
+              }
               return Future.failedFuture(
                   new StoreUnavailableException(
                       store.name()
