@@ -92,7 +92,9 @@ final class Listeners {
   }
 
   /** Listener instances: one per core, like nginx's worker_processes auto. */
-  static final int INSTANCES = Math.max(1, Runtime.getRuntime().availableProcessors());
+  static final int INSTANCES =
+      Integer.getInteger(
+          "gatehouse.listener.instances", Math.max(1, Runtime.getRuntime().availableProcessors()));
 
   private final Vertx vertx;
   private final Supplier<ProxySnapshot> snapshot;

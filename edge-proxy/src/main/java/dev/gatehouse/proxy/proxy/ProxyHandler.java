@@ -57,7 +57,15 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
       return;
     }
     exchange.listenerName = listener.name();
-    observe(exchange);
+    if (LOG.isTraceEnabled()) {
+      LOG.trace(
+          "{} {} {} from {}",
+          exchange.headers.get("x-request-id"),
+          request.method(),
+          exchange.path,
+          exchange.clientAddress);
+    }
+    Observer.observe(exchange, listener, metrics);
     RouteTable table = config.routes().get(listener.routeConfigName());
     RouteTable.Match match =
         table == null ? null : table.match(exchange.routeRequest()).orElse(null);
@@ -199,9 +207,8 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
                   exchange.upstreamHost = call.endpoint().address();
                   metrics.upstream(cluster.name(), answered.statusCode());
                 });
-    if (body == null) {
-      exchange.request.resume(); // the upstream request now reads the streamed body
-    }
+    // A streamed body stays paused until the upstream request pipes it, which resumes it: data
+    // emitted before then would have nowhere to go.
     return response.compose(
         upstream ->
             ResponseRelay.relay(
@@ -262,41 +269,6 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
   private void finishHeaders(MultiMap out) {
     if (!listener.serverName().isEmpty()) {
       out.set("server", listener.serverName());
-    }
-  }
-
-  /** Counts and logs the request once its response has gone, or the client has gone. */
-  private void observe(Exchange exchange) {
-    HttpServerResponse response = exchange.request.response();
-    response.endHandler(v -> finished(exchange, response.getStatusCode(), response.bytesWritten()));
-    response.closeHandler(
-        v -> {
-          if (!response.ended()) {
-            exchange.flag = "DC";
-            finished(exchange, 0, response.bytesWritten());
-          }
-        });
-  }
-
-  private void finished(Exchange exchange, int status, long bytesSent) {
-    metrics.downstream(listener.name(), status);
-    if (dev.gatehouse.proxy.observe.AccessLog.enabled()) {
-      dev.gatehouse.proxy.observe.AccessLog.write(
-          new dev.gatehouse.proxy.observe.AccessLog.Entry(
-              exchange.startMillis,
-              exchange.request.method().name(),
-              exchange.path,
-              exchange.protocol(),
-              status,
-              exchange.flag,
-              exchange.request.bytesRead(),
-              bytesSent,
-              (System.nanoTime() - exchange.startNanos) / 1_000_000,
-              exchange.headers.get("x-forwarded-for"),
-              exchange.headers.get("user-agent"),
-              exchange.headers.get("x-request-id"),
-              exchange.authority,
-              exchange.upstreamHost));
     }
   }
 
