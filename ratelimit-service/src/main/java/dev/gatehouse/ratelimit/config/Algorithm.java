@@ -8,23 +8,13 @@ import dev.gatehouse.config.yaml.YamlName;
 public enum Algorithm {
   /** Counts per window aligned to the epoch, envoyproxy/ratelimit's only algorithm. */
   @YamlName("fixed_window")
-  FIXED_WINDOW("fixed_window"),
+  FIXED_WINDOW,
   /** Weighs the previous window's count by how much of it still overlaps the sliding window. */
   @YamlName("sliding_window")
-  SLIDING_WINDOW("sliding_window"),
+  SLIDING_WINDOW,
   /** GCRA: a bucket of {@code burst} tokens refilled at {@code requests_per_unit} per window. */
   @YamlName("token_bucket")
-  TOKEN_BUCKET("token_bucket");
-
-  private final String yamlName;
-
-  Algorithm(String yamlName) {
-    this.yamlName = yamlName;
-  }
-
-  public String yamlName() {
-    return yamlName;
-  }
+  TOKEN_BUCKET;
 
   /** The code the Lua script and the memory store switch on. */
   public int code() {

@@ -42,8 +42,4 @@ final class OverLimitCache {
     }
     until.put(key, endNanos);
   }
-
-  int size() {
-    return until.size();
-  }
 }
