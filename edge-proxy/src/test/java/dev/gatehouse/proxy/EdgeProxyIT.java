@@ -202,6 +202,23 @@ class EdgeProxyIT {
   }
 
   @Test
+  void clientSentEnvoyHeadersAreDroppedAtTheEdge() throws Exception {
+    stack.write("quote.yaml", mapping("quote", "prefix: /x/\nservice: 127.0.0.1:" + quote.port()));
+    awaitRoute("/x/", 200);
+
+    EdgeStack.Answer answer =
+        stack.send(
+            io.vertx.core.http.HttpMethod.GET,
+            "/x/",
+            java.util.Map.of(
+                "x-envoy-auth-failure-mode-allowed", "true", "X-Envoy-Original-Path", "/admin"));
+
+    JsonArray headers = answer.echo().getJsonArray("headers");
+    assertThat(header(headers, "x-envoy-auth-failure-mode-allowed")).isNull();
+    assertThat(header(headers, "x-envoy-original-path")).isEqualTo("/x/");
+  }
+
+  @Test
   void anUnknownPathIs404AndAnEditAppliesWithoutRestart() throws Exception {
     stack.write(
         "quote.yaml", mapping("quote", "prefix: /one/\nservice: 127.0.0.1:" + quote.port()));

@@ -35,6 +35,16 @@ final class Forwarding {
    */
   static void apply(MultiMap headers, String peer, boolean tls, ListenerSettings listener) {
     if (listener.useRemoteAddress()) {
+      // At the edge, x-envoy-* headers are the proxy's to set: a client's could pose as ours
+      // (x-envoy-auth-failure-mode-allowed, x-envoy-original-path) to the upstream, as Envoy
+      // guards against by removing them from external requests.
+      List<String> internal = new java.util.ArrayList<>();
+      for (String name : headers.names()) {
+        if (name.regionMatches(true, 0, "x-envoy-", 0, 8)) {
+          internal.add(name);
+        }
+      }
+      internal.forEach(headers::remove);
       String existing = headers.get("x-forwarded-for");
       headers.set(
           "x-forwarded-for",
