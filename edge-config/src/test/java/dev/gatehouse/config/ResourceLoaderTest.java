@@ -103,6 +103,24 @@ class ResourceLoaderTest {
   }
 
   @Test
+  void emissarysV2RoundTripHintsFromKubectlLoadWithAWarning() {
+    String exported =
+        MAPPING.formatted("exported", "exported")
+            + "  v2ExplicitTLS:\n    tls: bool:true\n  v2BoolHeaders: [x-debug]\n";
+
+    LoadResult result = new ResourceLoader().addText(exported, "exported.yaml").result();
+
+    assertThat(result.resources()).map(Resource::name).containsExactly("exported");
+    assertThat(result.warnings())
+        .map(ConfigError::toString)
+        .containsExactly(
+            "exported.yaml:9: warning: Mapping default/exported: spec.v2ExplicitTLS: not supported by"
+                + " Gatehouse yet, ignored (a getambassador.io/v2 round-trip hint)",
+            "exported.yaml:10: warning: Mapping default/exported: spec.v2BoolHeaders: not supported by"
+                + " Gatehouse yet, ignored (a getambassador.io/v2 round-trip hint)");
+  }
+
+  @Test
   void theQuickstartExampleValidatesCleanly() {
     LoadResult result = ResourceLoader.load(Path.of("../examples/quickstart"));
 

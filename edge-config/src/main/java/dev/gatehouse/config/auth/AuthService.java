@@ -31,7 +31,10 @@ public record AuthService(
     @Default("v3") ProtocolVersion protocolVersion,
     String statsName,
     List<CircuitBreaker> circuitBreakers,
-    @Unsupported("Linkerd is not integrated") Object addLinkerdHeaders) {
+    @Unsupported("Linkerd is not integrated") Object addLinkerdHeaders,
+    @dev.gatehouse.config.yaml.YamlName("v2ExplicitTLS")
+        @Unsupported("a getambassador.io/v2 round-trip hint")
+        Object v2ExplicitTls) {
 
   public AuthService {
     Service.parse("auth_service", authService);

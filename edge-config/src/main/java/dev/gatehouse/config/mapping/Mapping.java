@@ -18,6 +18,7 @@ import dev.gatehouse.config.yaml.Re2;
 import dev.gatehouse.config.yaml.Required;
 import dev.gatehouse.config.yaml.SnakeCase;
 import dev.gatehouse.config.yaml.Unsupported;
+import dev.gatehouse.config.yaml.YamlName;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -100,7 +101,14 @@ public record Mapping(
     @Unsupported("TCP keepalive uses the OS defaults") Object keepalive,
     @Unsupported("there is no Envoy to override") Object envoyOverride,
     @Unsupported("use precedence") Object priority,
-    @Unsupported("opaque to Emissary too") Object modules) {
+    @Unsupported("opaque to Emissary too") Object modules,
+    // Hints Emissary's v2 conversion writes into stored resources (kubectl get -o yaml shows them).
+    @YamlName("v2ExplicitTLS") @Unsupported("a getambassador.io/v2 round-trip hint")
+        Object v2ExplicitTls,
+    @YamlName("v2BoolHeaders") @Unsupported("a getambassador.io/v2 round-trip hint")
+        Object v2BoolHeaders,
+    @YamlName("v2BoolQueryParameters") @Unsupported("a getambassador.io/v2 round-trip hint")
+        Object v2BoolQueryParameters) {
 
   private static final Set<Integer> REDIRECT_CODES = Set.of(301, 302, 303, 307, 308);
 

@@ -23,7 +23,10 @@ public record RateLimitService(
     @Default("v3") ProtocolVersion protocolVersion,
     String statsName,
     @Default("false") Boolean failureModeDeny,
-    Grpc grpc) {
+    Grpc grpc,
+    @dev.gatehouse.config.yaml.YamlName("v2ExplicitTLS")
+        @dev.gatehouse.config.yaml.Unsupported("a getambassador.io/v2 round-trip hint")
+        Object v2ExplicitTls) {
 
   public RateLimitService {
     Service.parse("service", service);
