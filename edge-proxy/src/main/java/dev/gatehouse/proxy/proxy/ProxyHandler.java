@@ -119,7 +119,16 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
                     .run(exchange, match, forward, target.cluster(), body, listener)
                     .compose(
                         ignored ->
-                            forward(exchange, match, forward, target, cluster, corsHeaders, body)))
+                            forward(
+                                config,
+                                table,
+                                exchange,
+                                match,
+                                forward,
+                                target,
+                                cluster,
+                                corsHeaders,
+                                body)))
         .onFailure(
             error -> {
               ProxyFailure failure = Failures.of(error);
@@ -149,6 +158,8 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
   }
 
   private Future<Void> forward(
+      ProxySnapshot config,
+      RouteTable table,
       Exchange exchange,
       RouteTable.Match match,
       Action.Forward forward,
@@ -156,7 +167,6 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
       ClusterRuntime cluster,
       MultiMap corsHeaders,
       Buffer body) {
-    RouteTable table = snapshot.get().routes().get(listener.routeConfigName());
     MultiMap headers = exchange.headers;
     target.requestHeaders().apply(headers, exchange);
     match.route().requestHeaders().apply(headers, exchange);
@@ -186,7 +196,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     headers.remove("upgrade");
     headers.remove("connection");
     Mirrors.send(
-        vertx, snapshot.get(), forward.mirrors(), exchange, upstreamPath, authority, headers, body);
+        vertx, config, forward.mirrors(), exchange, upstreamPath, authority, headers, body);
     UpstreamCall call =
         new UpstreamCall(
             vertx,
