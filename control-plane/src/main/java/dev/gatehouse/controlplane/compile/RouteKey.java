@@ -30,42 +30,25 @@ record RouteKey(
     int queryWeight,
     String routeName) {
 
-  static RouteKey of(Mapping m) {
-    return withDerived(
-        m.prefix(),
-        m.prefixRegex(),
-        m.prefixExact(),
-        m.caseSensitive(),
-        m.effectiveHostname(),
-        m.hostRegex() ? m.host() : null,
-        m.method(),
-        m.methodRegex(),
-        sorted(m.headers()),
-        sorted(m.regexHeaders()),
-        sorted(m.queryParameters()),
-        sorted(m.regexQueryParameters()),
-        m.precedence());
-  }
-
   /**
-   * The key with its sort weights and its name computed once: the sort compares keys O(n log n)
-   * times. The name is {@code route_<16 hex>} of the match alone, so the same match always gets the
-   * same name.
+   * The key of a Mapping, with its sort weights and its name computed once: the sort compares keys
+   * O(n log n) times. The name is {@code route_<16 hex>} of the match alone, so the same match
+   * always gets the same name.
    */
-  private static RouteKey withDerived(
-      String prefix,
-      boolean prefixRegex,
-      boolean prefixExact,
-      boolean caseSensitive,
-      String hostname,
-      String hostRegex,
-      String method,
-      boolean methodRegex,
-      SortedMap<String, String> headers,
-      SortedMap<String, String> regexHeaders,
-      SortedMap<String, String> queryParameters,
-      SortedMap<String, String> regexQueryParameters,
-      int precedence) {
+  static RouteKey of(Mapping m) {
+    String prefix = m.prefix();
+    boolean prefixRegex = m.prefixRegex();
+    boolean prefixExact = m.prefixExact();
+    boolean caseSensitive = m.caseSensitive();
+    String hostname = m.effectiveHostname();
+    String hostRegex = m.hostRegex() ? m.host() : null;
+    String method = m.method();
+    boolean methodRegex = m.methodRegex();
+    SortedMap<String, String> headers = sorted(m.headers());
+    SortedMap<String, String> regexHeaders = sorted(m.regexHeaders());
+    SortedMap<String, String> queryParameters = sorted(m.queryParameters());
+    SortedMap<String, String> regexQueryParameters = sorted(m.regexQueryParameters());
+    int precedence = m.precedence();
     int headerWeight = length(headers, false) + length(regexHeaders, true);
     if (hostRegex != null) {
       headerWeight += ":authority".length() + hostRegex.length() + 1;
