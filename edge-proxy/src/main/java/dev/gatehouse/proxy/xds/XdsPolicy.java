@@ -1,5 +1,14 @@
 package dev.gatehouse.proxy.xds;
 
+import com.google.protobuf.Message;
+import io.envoyproxy.envoy.extensions.filters.http.cors.v3.Cors;
+import io.envoyproxy.envoy.extensions.filters.http.cors.v3.CorsPolicy;
+import io.envoyproxy.envoy.extensions.filters.http.ext_authz.v3.ExtAuthz;
+import io.envoyproxy.envoy.extensions.filters.http.ext_authz.v3.ExtAuthzPerRoute;
+import io.envoyproxy.envoy.extensions.filters.http.ratelimit.v3.RateLimit;
+import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import java.util.HashSet;
@@ -25,6 +34,16 @@ final class XdsPolicy {
           "envoy.type.v3.Percent.*",
           "envoy.type.v3.Int64Range.*",
           "envoy.config.core.v3.DataSource.filename");
+
+  /** The message types an {@code Any} may hold in this resource, keyed by their type URL. */
+  @SafeVarargs
+  private static Map<String, Class<? extends Message>> anyTypes(Class<? extends Message>... types) {
+    Map<String, Class<? extends Message>> byUrl = new java.util.HashMap<>();
+    for (Class<? extends Message> type : types) {
+      byUrl.put(SupportedFields.typeUrl(type), type);
+    }
+    return Map.copyOf(byUrl);
+  }
 
   private static Set<String> fields(String... names) {
     Set<String> all = new HashSet<>(WELL_KNOWN);
@@ -112,9 +131,7 @@ final class XdsPolicy {
               C + "Cluster.CommonLbConfig.healthy_panic_threshold",
               C + "Cluster.common_http_protocol_options",
               CORE + "HttpProtocolOptions.idle_timeout"),
-          Map.of(
-              SupportedFields.typeUrl(UpstreamTlsContext.class), UpstreamTlsContext.class,
-              SupportedFields.typeUrl(HttpProtocolOptions.class), HttpProtocolOptions.class));
+          anyTypes(UpstreamTlsContext.class, HttpProtocolOptions.class));
 
   private static final String L = "envoy.config.listener.v3.";
   private static final String HCM = "envoy.extensions.filters.network.http_connection_manager.v3.";
@@ -190,28 +207,13 @@ final class XdsPolicy {
               RL + "RateLimit.rate_limit_service",
               "envoy.config.ratelimit.v3.RateLimitServiceConfig.grpc_service",
               "envoy.config.ratelimit.v3.RateLimitServiceConfig.transport_api_version"),
-          Map.of(
-              SupportedFields.typeUrl(
-                  io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3
-                      .HttpConnectionManager.class),
-              io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3
-                  .HttpConnectionManager.class,
-              SupportedFields.typeUrl(
-                  io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext
-                      .class),
-              io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext.class,
-              SupportedFields.typeUrl(
-                  io.envoyproxy.envoy.extensions.filters.http.ext_authz.v3.ExtAuthz.class),
-              io.envoyproxy.envoy.extensions.filters.http.ext_authz.v3.ExtAuthz.class,
-              SupportedFields.typeUrl(
-                  io.envoyproxy.envoy.extensions.filters.http.ratelimit.v3.RateLimit.class),
-              io.envoyproxy.envoy.extensions.filters.http.ratelimit.v3.RateLimit.class,
-              SupportedFields.typeUrl(
-                  io.envoyproxy.envoy.extensions.filters.http.cors.v3.Cors.class),
-              io.envoyproxy.envoy.extensions.filters.http.cors.v3.Cors.class,
-              SupportedFields.typeUrl(
-                  io.envoyproxy.envoy.extensions.filters.http.router.v3.Router.class),
-              io.envoyproxy.envoy.extensions.filters.http.router.v3.Router.class));
+          anyTypes(
+              HttpConnectionManager.class,
+              DownstreamTlsContext.class,
+              ExtAuthz.class,
+              RateLimit.class,
+              Cors.class,
+              Router.class));
 
   static final SupportedFields ROUTES =
       new SupportedFields(
@@ -310,13 +312,7 @@ final class XdsPolicy {
               AUTHZ + "ExtAuthzPerRoute.check_settings",
               AUTHZ + "CheckSettings.context_extensions",
               "envoy.extensions.filters.http.cors.v3.CorsPolicy.*"),
-          Map.of(
-              SupportedFields.typeUrl(
-                  io.envoyproxy.envoy.extensions.filters.http.ext_authz.v3.ExtAuthzPerRoute.class),
-              io.envoyproxy.envoy.extensions.filters.http.ext_authz.v3.ExtAuthzPerRoute.class,
-              SupportedFields.typeUrl(
-                  io.envoyproxy.envoy.extensions.filters.http.cors.v3.CorsPolicy.class),
-              io.envoyproxy.envoy.extensions.filters.http.cors.v3.CorsPolicy.class));
+          anyTypes(ExtAuthzPerRoute.class, CorsPolicy.class));
 
   static final SupportedFields SECRETS =
       new SupportedFields(
