@@ -40,12 +40,15 @@ public final class ControlPlaneMetrics {
                     : s.get().loaded().errors().size()
                         + s.get().compiled().problems().stream().filter(p -> p.isError()).count())
         .description("Errors in the current configuration (their resources are not served)")
+        // Micrometer holds a gauge's object weakly; the supplier is a lambda nobody else keeps.
+        .strongReference(true)
         .register(registry);
     Gauge.builder(
             "gatehouse_snapshot_bytes",
             state,
             s -> s.get() == null ? 0 : s.get().compiled().sizeBytes())
         .description("Serialized size of the served xDS resources")
+        .strongReference(true)
         .baseUnit("bytes")
         .register(registry);
     Gauge.builder(
@@ -53,9 +56,11 @@ public final class ControlPlaneMetrics {
             state,
             s -> s.get() == null ? 0 : s.get().compiled().routeTable().size())
         .description("Routes in the served configuration")
+        .strongReference(true)
         .register(registry);
     Gauge.builder("gatehouse_xds_streams", xds, XdsCallbacks::openStreams)
         .description("Open xDS streams")
+        .strongReference(true)
         .register(registry);
     FunctionCounter.builder("gatehouse_xds_acks", xds, XdsCallbacks::acks)
         .description("Responses proxies accepted")
