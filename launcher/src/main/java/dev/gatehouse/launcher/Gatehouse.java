@@ -28,6 +28,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
         "An edge stack for getambassador.io resources: edge proxy, ext_authz, rate limiting.",
     subcommands = {
       RunCommand.class,
+      DemoCommand.class,
+      DemoUpstreamCommand.class,
       ControlPlaneCommand.class,
       EdgeProxyCommand.class,
       ExtAuthzCommand.class,
