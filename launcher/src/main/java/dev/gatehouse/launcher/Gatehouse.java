@@ -40,7 +40,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
     footer = {
       "Every option can also be set by an environment variable named after it:"
           + " GATEHOUSE_CONFIG_DIR for --config-dir. The command line wins.",
-      "Exit codes: 0 ok, 1 invalid configuration, 2 usage error or not available."
+      "Exit codes: 0 ok, 1 invalid configuration, 2 usage error or a service that cannot start."
     })
 public final class Gatehouse implements Callable<Integer> {
   /** The command did what it was asked. */
