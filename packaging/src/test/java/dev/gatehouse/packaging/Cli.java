@@ -51,6 +51,21 @@ final class Cli {
         || PENDING_FLAGS.getOrDefault(subcommand, Set.of()).contains(flag);
   }
 
+  /** The default value of a subcommand's option, as its annotation gives it. */
+  static String defaultOf(String subcommand, String flag) {
+    OptionSpec option = subcommand(subcommand).orElseThrow().getCommandSpec().findOption(flag);
+    if (option == null || option.defaultValue() == null) {
+      throw new IllegalArgumentException(
+          subcommand + " " + flag + " (expected: an option with a default)");
+    }
+    return option.defaultValue();
+  }
+
+  /** The default value of a port option, as a number. */
+  static int defaultPort(String subcommand, String flag) {
+    return Integer.parseInt(defaultOf(subcommand, flag));
+  }
+
   /** The environment variables the subcommand reads, as EnvironmentDefaults names them. */
   static Set<String> variables(String subcommand) {
     Set<String> out = new LinkedHashSet<>();
