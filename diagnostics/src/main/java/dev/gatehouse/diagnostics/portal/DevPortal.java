@@ -10,6 +10,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -39,19 +40,18 @@ public final class DevPortal {
 
   public DevPortal(Vertx vertx, DiagnosticsOptions options, Supplier<LoadResult> config) {
     this.vertx = vertx;
-    this.client = WebClient.create(vertx);
+    // A connection per fetch: documents are fetched rarely, and a pooled connection that an
+    // upstream closed would only turn into a spurious error.
+    this.client = WebClient.create(vertx, new WebClientOptions().setKeepAlive(false));
     this.options = options;
     this.config = config;
   }
 
   public void addRoutes(Router router) {
-    router.get("/docs").handler(ctx -> ctx.redirect("/docs/"));
+    // Vert.x Web matches a path with or without its trailing slash: /docs is /docs/.
     router.get("/docs/").handler(this::index);
     router.get("/docs/apis.json").handler(this::list);
     router.get("/docs/api/:id/").handler(this::page);
-    router
-        .get("/docs/api/:id")
-        .handler(ctx -> ctx.redirect("/docs/api/" + ctx.pathParam("id") + "/"));
     router.get("/docs/api/:id/openapi").handler(this::document);
     router.get("/docs/swagger-ui/*").handler(StaticHandler.create(SWAGGER_UI));
   }
@@ -98,7 +98,8 @@ public final class DevPortal {
         .onSuccess(
             done -> {
               store(api, done);
-              if (done.error() != null) {
+              // Once per new error, not on every refresh.
+              if (done.error() != null && !done.error().equals(api.error())) {
                 LOG.warn(
                     "developer portal: {} ({}): {}", api.mapping(), api.source(), done.error());
               }
