@@ -34,7 +34,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
       EdgeProxyCommand.class,
       ExtAuthzCommand.class,
       RateLimitCommand.class,
-      ValidateCommand.class
+      ValidateCommand.class,
+      ExplainCommand.class
     },
     footerHeading = "%n",
     footer = {
