@@ -7,11 +7,14 @@ import dev.gatehouse.controlplane.ControlPlane;
 import dev.gatehouse.controlplane.ControlPlaneOptions;
 import dev.gatehouse.controlplane.compile.CompilerOptions;
 import dev.gatehouse.controlplane.replicas.ReplicaOptions;
+import dev.gatehouse.diagnostics.Diagnostics;
+import dev.gatehouse.diagnostics.DiagnosticsOptions;
 import dev.gatehouse.proxy.EdgeProxy;
 import dev.gatehouse.proxy.EdgeProxyOptions;
 import dev.gatehouse.ratelimit.RateLimitServer;
 import dev.gatehouse.ratelimit.RateLimitServerOptions;
 import io.vertx.core.Vertx;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -88,6 +91,16 @@ final class AllInOne implements AutoCloseable {
                     List.of(),
                     null,
                     Duration.ofHours(24))));
+    // Explain, the developer portal (docs fetched through this process's own edge proxy) and the
+    // edge proxy's endpoint states on the diag page.
+    Diagnostics.install(
+        vertx,
+        controlPlane,
+        new DiagnosticsOptions(
+            URI.create("http://127.0.0.1:" + s.httpPort()),
+            null,
+            null,
+            s.adminPort() == 0 ? null : URI.create("http://127.0.0.1:" + s.adminPort(3))));
     controlPlane.start().await(60, TimeUnit.SECONDS);
     started.push(() -> controlPlane.close().await(10, TimeUnit.SECONDS));
 
