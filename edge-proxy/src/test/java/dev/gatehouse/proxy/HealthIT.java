@@ -89,5 +89,8 @@ class HealthIT {
     EdgeStack.Answer ejected = stack.get("/svc/");
     assertThat(ejected.status()).isEqualTo(503);
     assertThat(ejected.body()).isEqualTo("no healthy upstream");
+    assertThat(stack.proxy.metrics().scrape())
+        .containsPattern(
+            "envoy_cluster_outlier_detection_ejections_enforced_total\\{[^}]*\\} 1\\.0");
   }
 }

@@ -209,7 +209,9 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
             body,
             body == null ? exchange.request : null,
             hash);
-    call.idleTimeout(forward.idleTimeout()).onRetry(() -> metrics.retry(cluster.name()));
+    call.idleTimeout(forward.idleTimeout())
+        .onRetry(() -> metrics.retry(cluster.name()))
+        .onEjection(() -> metrics.ejection(cluster.name()));
     Future<io.vertx.core.http.HttpClientResponse> response =
         call.start()
             .onSuccess(

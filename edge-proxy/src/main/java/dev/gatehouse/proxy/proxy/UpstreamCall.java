@@ -32,6 +32,7 @@ final class UpstreamCall {
   private final Duration timeout;
   private Duration idleTimeout = Duration.ZERO;
   private Runnable onRetry = () -> {};
+  private Runnable onEjection = () -> {};
   private final HttpMethod method;
   private final String uri;
   private final MultiMap headers;
@@ -79,6 +80,12 @@ final class UpstreamCall {
   }
 
   /** Called for every retry, for the retry counter. */
+  /** Counts each endpoint that this call's results eject (outlier detection). */
+  UpstreamCall onEjection(Runnable counter) {
+    this.onEjection = counter;
+    return this;
+  }
+
   UpstreamCall onRetry(Runnable counter) {
     this.onRetry = counter;
     return this;
@@ -196,9 +203,15 @@ final class UpstreamCall {
     }
   }
 
+  private void record(Endpoint target, int status) {
+    if (cluster.record(target, status)) {
+      onEjection.run();
+    }
+  }
+
   private void answered(Endpoint target, HttpClientResponse response) {
     int status = response.statusCode();
-    cluster.record(target, status);
+    record(target, status);
     if (!finished && retry.retriesStatus(status) && mayRetry()) {
       // Drain the refused answer so its connection can be reused, then try again.
       response.body().onComplete(ignored -> retryLater());
@@ -215,7 +228,7 @@ final class UpstreamCall {
     if (finished) {
       return;
     }
-    cluster.record(target, 0);
+    record(target, 0);
     boolean connect = Failures.isConnectFailure(cause);
     boolean timedOut =
         cause instanceof Failures.UpstreamTimeout

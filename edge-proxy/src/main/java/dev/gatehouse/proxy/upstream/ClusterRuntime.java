@@ -144,9 +144,12 @@ public final class ClusterRuntime implements AutoCloseable {
     return picker.pick(hash, System.nanoTime(), avoid);
   }
 
-  /** Records an attempt's result for outlier detection: a status, or 0 for a connection error. */
-  public void record(Endpoint endpoint, int status) {
-    outliers.record(endpoint, status, System.nanoTime());
+  /**
+   * Records an attempt's result for outlier detection: a status, or 0 for a connection error. True
+   * when it ejected the endpoint.
+   */
+  public boolean record(Endpoint endpoint, int status) {
+    return outliers.record(endpoint, status, System.nanoTime());
   }
 
   public int activeRequests() {

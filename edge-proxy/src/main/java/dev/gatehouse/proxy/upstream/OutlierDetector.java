@@ -17,10 +17,13 @@ public final class OutlierDetector {
     this.endpoints = endpoints;
   }
 
-  /** Records one upstream result: an HTTP status, or 0 for a connection failure or reset. */
-  public void record(Endpoint endpoint, int status, long nowNanos) {
+  /**
+   * Records one upstream result: an HTTP status, or 0 for a connection failure or reset. True when
+   * this result ejected the endpoint.
+   */
+  public boolean record(Endpoint endpoint, int status, long nowNanos) {
     if (settings == null) {
-      return;
+      return false;
     }
     EndpointState state = endpoint.state();
     boolean gatewayError = status == 0 || status == 502 || status == 503 || status == 504;
@@ -41,7 +44,9 @@ public final class OutlierDetector {
           Math.min(
               base * (state.ejections() + 1), Math.max(base, settings.maxEjectionTime().toNanos()));
       state.eject(nowNanos + length);
+      return true;
     }
+    return false;
   }
 
   private static int reset(java.util.concurrent.atomic.AtomicInteger counter) {

@@ -33,7 +33,8 @@ class OutlierDetectorTest {
     detector.record(first, 503, now);
     assertThat(first.state().ejected(now)).as("a success resets the count").isFalse();
 
-    detector.record(first, 502, now);
+    assertThat(detector.record(first, 502, now)).as("this result ejects").isTrue();
+    assertThat(detector.record(first, 502, now)).as("already out: no second ejection").isFalse();
 
     assertThat(first.state().ejected(now)).isTrue();
     assertThat(first.state().ejected(now + Duration.ofSeconds(29).toNanos())).isTrue();
