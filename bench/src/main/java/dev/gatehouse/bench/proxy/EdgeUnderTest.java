@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The proxy under test for bench/edge-proxy: a control plane watching a directory with one Mapping
  * (and, with "--mappings N", N-1 more that never match), and an edge proxy configured by it over
- * ADS, listening on the given port. Prints READY when a request through it succeeds, then runs
- * until killed.
+ * ADS, listening on the given port. Prints the watched directory ("DIR path", for scripts that edit
+ * it under load) and READY when a request through it succeeds, then runs until killed.
  *
  * <p>Arguments: edge-port upstream-port [extra-mappings]
  */
@@ -73,6 +73,7 @@ public final class EdgeUnderTest {
       }
       Thread.sleep(100);
     }
+    System.out.println("DIR " + dir);
     System.out.println("READY");
     System.out.flush();
     Thread.currentThread().join();

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Latency while the configuration changes (the comparison Ambassador published for Envoy against
+# HAProxy and NGINX): a fixed request rate through edge-proxy while, every 3 seconds, the
+# configuration changes: alternately a Mapping is edited (a response header's value) and the
+# upstream is scaled up or down (a weighted canary Mapping to a further upstream port appears or
+# goes away: in directory mode each upstream address is a cluster; Kubernetes EndpointSlices would
+# be an EDS update instead). Beside it, nginx as a reverse proxy under the same load, reloading
+# its configuration (upstream servers added and removed) every 3 seconds. Loopback only; each run
+# bounded by its duration.
+#
+#   bench/edge-proxy/reconfig.sh [seconds=30] [rates="100 500 1000"]
+#
+# Target (issue 9): zero errors, and no second whose p99 exceeds twice the steady p99.
+# Needs nginx (Debian: apt-get install -y nginx-light).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+seconds="${1:-30}"
+rates="${2:-100 500 1000}"
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+u1=$(free_port); u2=$(free_port); u3=$(free_port); via_nginx=$(free_port); edge=$(free_port)
+work=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+
+nginx_conf() { # upstream servers...
+  local servers=""
+  for port in "$@"; do servers+="server 127.0.0.1:$port; "; done
+  cat <<CONF
+worker_processes 1;
+pid $work/nginx.pid;
+error_log $work/error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  server { listen 127.0.0.1:$u1; location / { return 200 "hello from u1\n"; } }
+  server { listen 127.0.0.1:$u2; location / { return 200 "hello from u2\n"; } }
+  server { listen 127.0.0.1:$u3; location / { return 200 "hello from u3\n"; } }
+  upstream backend { $servers keepalive 64; }
+  server {
+    listen 127.0.0.1:$via_nginx;
+    location / { proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection ""; }
+  }
+}
+CONF
+}
+nginx_conf "$u1" >"$work/nginx.conf"
+nginx -c "$work/nginx.conf" -g 'daemon off;' &
+pids+=($!)
+
+classpath_file="bench/target/classpath.txt"
+mkdir -p bench/target
+mvn -B -q -o -pl bench dependency:build-classpath -Dmdep.outputFile="$PWD/$classpath_file" >/dev/null
+classes="bench/target/proxy-classes"
+rm -rf "$classes"
+javac --release 17 -d "$classes" -cp "$(cat "$classpath_file")" bench/src/main/java/dev/gatehouse/bench/proxy/*.java
+java -Xms256m -Xmx512m -Dlogback.configurationFile=bench/edge-proxy/logback.xml \
+  -cp "$classes:$(cat "$classpath_file")" dev.gatehouse.bench.proxy.EdgeUnderTest "$edge" "$u1" >"$work/edge.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 600); do grep -q READY "$work/edge.log" && break; sleep 0.1; done
+grep -q READY "$work/edge.log" || { echo "edge-proxy did not start:"; cat "$work/edge.log"; exit 1; }
+dir=$(awk '/^DIR / {print $2}' "$work/edge.log")
+
+load() { # url rate
+  java -cp "$classes" dev.gatehouse.bench.proxy.FixedRateLoad "$1" "$2" "$seconds" >"$work/load.txt"
+  grep SUMMARY "$work/load.txt"
+}
+
+canary() { # port
+  printf 'apiVersion: getambassador.io/v3alpha1\nkind: Mapping\nmetadata: {name: canary}\nspec:\n  prefix: /\n  rewrite: /\n  weight: 50\n  service: 127.0.0.1:%s\n' "$1"
+}
+
+edit_edge() { # runs until killed: alternately edit a Mapping and scale up or down
+  local i=0
+  while sleep 3; do
+    i=$((i + 1))
+    case $((i % 4)) in
+      1) sed -i "s/^  add_response_headers: .*//; \$a\\  add_response_headers: {x-edit: \"$i\"}" "$dir/bench.yaml" ;;
+      2) canary "$u2" >"$dir/canary.yaml" ;;
+      3) sed -i "s/x-edit: \"[0-9]*\"/x-edit: \"$i\"/" "$dir/bench.yaml" ;;
+      0) rm -f "$dir/canary.yaml" ;;
+    esac
+  done
+}
+
+edit_nginx() { # runs until killed: add and remove upstream servers, reload
+  local i=0
+  while sleep 3; do
+    i=$((i + 1))
+    if ((i % 2)); then nginx_conf "$u1" "$u2" "$u3" >"$work/nginx.conf"; else nginx_conf "$u1" >"$work/nginx.conf"; fi
+    nginx -c "$work/nginx.conf" -s reload
+  done
+}
+
+echo "$(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, $(java -version 2>&1 | head -1), $(nginx -v 2>&1 | cut -d/ -f2), ${seconds}s per run, a change every 3 s"
+# Warm up the JVM before measuring.
+java -cp "$classes" dev.gatehouse.bench.proxy.FixedRateLoad "http://127.0.0.1:$edge/" 500 10 >/dev/null
+for rate in $rates; do
+  for target in edge nginx; do
+    if [[ $target == edge ]]; then edit_edge & else edit_nginx & fi
+    editor=$!
+    url="http://127.0.0.1:$edge/"; [[ $target == nginx ]] && url="http://127.0.0.1:$via_nginx/"
+    printf '%-6s ' "$target"
+    load "$url" "$rate"
+    kill "$editor" 2>/dev/null || true; wait "$editor" 2>/dev/null || true
+    cp "$work/load.txt" "bench/target/reconfig-$target-$rate.txt"
+  done
+done
+echo "per-second figures: bench/target/reconfig-{edge,nginx}-RATE.txt"

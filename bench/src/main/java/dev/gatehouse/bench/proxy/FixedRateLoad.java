@@ -1,0 +1,137 @@
+package dev.gatehouse.bench.proxy;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+
+/**
+ * A bounded open-loop load: requests at a fixed rate (sent on schedule whether or not earlier ones
+ * have answered, so a stall shows as latency instead of hiding as a lower rate), for a fixed time.
+ * Prints one line per second (p50, p99, max of the requests sent in that second, and errors: any
+ * status but 200, a failure, or no answer within 5 s), then a summary line:
+ *
+ * <pre>SUMMARY rate=R sent=N errors=E steady_p99_ms=X worst_p99_ms=Y seconds_over_2x=K</pre>
+ *
+ * <p>steady p99 is the median of the per-second p99s; seconds_over_2x counts the seconds whose p99
+ * exceeds twice it. Arguments: url rate seconds.
+ */
+public final class FixedRateLoad {
+  private FixedRateLoad() {}
+
+  public static void main(String[] args) throws Exception {
+    URI url = URI.create(args[0]);
+    int rate = Integer.parseInt(args[1]);
+    int seconds = Integer.parseInt(args[2]);
+    HttpClient client =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .executor(Executors.newFixedThreadPool(2))
+            .build();
+    HttpRequest request = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(5)).build();
+    List<List<Long>> latencies = new ArrayList<>();
+    for (int i = 0; i < seconds; i++) {
+      latencies.add(java.util.Collections.synchronizedList(new ArrayList<>()));
+    }
+    AtomicIntegerArray errors = new AtomicIntegerArray(seconds);
+    java.util.Map<String, Integer> kinds = new java.util.concurrent.ConcurrentSkipListMap<>();
+    List<CompletableFuture<?>> inFlight = java.util.Collections.synchronizedList(new ArrayList<>());
+    ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
+    long start = System.nanoTime();
+    long periodNanos = TimeUnit.SECONDS.toNanos(1) / rate;
+    long total = (long) rate * seconds;
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    long[] sent = {0};
+    ticker.scheduleAtFixedRate(
+        () -> {
+          // Catch up on the schedule: every request whose time has come is sent now.
+          long due = Math.min(total, (System.nanoTime() - start) / periodNanos + 1);
+          while (sent[0] < due) {
+            long sentAt = System.nanoTime();
+            int second = (int) Math.min(seconds - 1, (sentAt - start) / 1_000_000_000L);
+            sent[0]++;
+            inFlight.add(
+                client
+                    .sendAsync(request, HttpResponse.BodyHandlers.discarding())
+                    .whenComplete(
+                        (response, failure) -> {
+                          if (failure != null || response.statusCode() != 200) {
+                            errors.incrementAndGet(second);
+                            kinds.merge(
+                                failure != null
+                                    ? rootCause(failure).getClass().getSimpleName()
+                                    : "status " + response.statusCode(),
+                                1,
+                                Integer::sum);
+                          } else {
+                            latencies.get(second).add(System.nanoTime() - sentAt);
+                          }
+                        }));
+          }
+          if (sent[0] >= total) {
+            done.complete(null);
+          }
+        },
+        0,
+        Math.max(100_000, periodNanos),
+        TimeUnit.NANOSECONDS);
+    done.get(seconds + 30L, TimeUnit.SECONDS);
+    ticker.shutdownNow();
+    CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new))
+        .exceptionally(e -> null)
+        .get(30, TimeUnit.SECONDS);
+
+    double[] p99s = new double[seconds];
+    int errorsTotal = 0;
+    double worst = 0;
+    for (int s = 0; s < seconds; s++) {
+      long[] sorted = latencies.get(s).stream().mapToLong(Long::longValue).sorted().toArray();
+      double p50 = millis(percentile(sorted, 0.50));
+      p99s[s] = millis(percentile(sorted, 0.99));
+      double max = millis(sorted.length == 0 ? 0 : sorted[sorted.length - 1]);
+      worst = Math.max(worst, p99s[s]);
+      errorsTotal += errors.get(s);
+      System.out.printf(
+          "second %3d  n %5d  p50 %7.2f ms  p99 %7.2f ms  max %7.2f ms  errors %d%n",
+          s, sorted.length, p50, p99s[s], max, errors.get(s));
+    }
+    double[] byP99 = p99s.clone();
+    Arrays.sort(byP99);
+    double steady = byP99[seconds / 2];
+    long over = Arrays.stream(p99s).filter(p -> p > 2 * steady).count();
+    System.out.printf(
+        "SUMMARY rate=%d sent=%d errors=%d steady_p99_ms=%.2f worst_p99_ms=%.2f"
+            + " seconds_over_2x=%d error_kinds=%s%n",
+        rate, total, errorsTotal, steady, worst, over, kinds);
+    System.exit(0);
+  }
+
+  private static Throwable rootCause(Throwable failure) {
+    Throwable cause = failure;
+    while (cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause;
+  }
+
+  private static long percentile(long[] sorted, double q) {
+    if (sorted.length == 0) {
+      return 0;
+    }
+    return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)];
+  }
+
+  private static double millis(long nanos) {
+    return nanos / 1_000_000.0;
+  }
+}
