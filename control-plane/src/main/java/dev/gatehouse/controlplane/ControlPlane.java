@@ -2,6 +2,7 @@ package dev.gatehouse.controlplane;
 
 import dev.gatehouse.config.LoadResult;
 import dev.gatehouse.config.watch.ConfigWatcher;
+import dev.gatehouse.controlplane.admin.AdminExtension;
 import dev.gatehouse.controlplane.admin.AdminServer;
 import dev.gatehouse.controlplane.admin.ControlPlaneMetrics;
 import dev.gatehouse.controlplane.compile.CompiledConfig;
@@ -54,6 +55,12 @@ public final class ControlPlane {
   /** Adds a consumer of every applied configuration, called on the watcher's thread. */
   public ControlPlane onApplied(Consumer<ConfigState> listener) {
     listeners.add(listener);
+    return this;
+  }
+
+  /** Adds routes and diag-page content to the admin port; call before {@link #start()}. */
+  public ControlPlane extendAdmin(AdminExtension extension) {
+    admin.extend(extension);
     return this;
   }
 

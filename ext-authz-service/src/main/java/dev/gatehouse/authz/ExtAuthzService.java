@@ -65,12 +65,15 @@ public final class ExtAuthzService implements AutoCloseable {
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final AuthzMetrics metrics = new AuthzMetrics(registry);
-  private final AtomicReference<Policy> policy = new AtomicReference<>(Policy.EMPTY);
+  // Fail closed until the first configuration is applied (a control plane may take a while).
+  private final AtomicReference<Policy> policy =
+      new AtomicReference<>(Policy.denyingAll("no configuration received yet"));
   private final AtomicReference<String> pathPrefix = new AtomicReference<>("");
   private final AuthzRuntime runtime;
   private final PolicyEngine engine;
   private final List<String> deployments = new ArrayList<>();
   private volatile boolean ready;
+  private volatile boolean configured;
   private int grpcPort;
   private int httpPort = -1;
   private HttpServer admin;
@@ -117,7 +120,7 @@ public final class ExtAuthzService implements AutoCloseable {
       admin =
           await(
               AdminServer.start(
-                  vertx, settings.host(), settings.adminPort(), registry, () -> ready));
+                  vertx, settings.host(), settings.adminPort(), registry, this::isReady));
     }
     ready = true;
     LOG.info(
@@ -155,6 +158,7 @@ public final class ExtAuthzService implements AutoCloseable {
             .findFirst()
             .map(r -> r.spec().pathPrefix())
             .orElse(""));
+    configured = true;
     LOG.info("configuration applied: {}", config.summary());
   }
 
@@ -211,8 +215,9 @@ public final class ExtAuthzService implements AutoCloseable {
     return admin == null ? -1 : admin.actualPort();
   }
 
+  /** Listening, with a configuration applied. */
   public boolean isReady() {
-    return ready;
+    return ready && configured;
   }
 
   @Override

@@ -4,8 +4,11 @@ import dev.gatehouse.config.distribution.Distribution;
 import dev.gatehouse.controlplane.ControlPlane;
 import dev.gatehouse.controlplane.ControlPlaneOptions;
 import dev.gatehouse.controlplane.replicas.ReplicaOptions;
+import dev.gatehouse.diagnostics.Diagnostics;
+import dev.gatehouse.diagnostics.DiagnosticsOptions;
 import io.vertx.core.Vertx;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,6 +40,42 @@ final class ControlPlaneCommand implements Callable<Integer> {
   @Mixin Options.AdminPort adminPort;
   @Mixin Options.ControlPlanePorts controlPlanePorts;
   @Mixin Options.ControlPlaneCluster cluster;
+  @Mixin DiagnosticsFlags diagnostics;
+
+  /** The explain endpoint and developer portal's settings; {@code gatehouse run} shares them. */
+  static final class DiagnosticsFlags {
+    @Option(
+        names = "--docs-base-url",
+        paramLabel = "URL",
+        defaultValue = "http://127.0.0.1:8080",
+        description =
+            "Where the developer portal fetches docs.path documents: an edge-proxy listener, so"
+                + " they come through the Mapping's route. Default: ${DEFAULT-VALUE}.")
+    URI docsBaseUrl;
+
+    @Option(
+        names = "--docs-refresh-seconds",
+        paramLabel = "SECONDS",
+        defaultValue = "60",
+        description = "How often the portal fetches every API document again. Default: 60.")
+    long docsRefreshSeconds;
+
+    @Option(
+        names = "--edge-proxy-admin-url",
+        paramLabel = "URL",
+        description =
+            "An edge-proxy's admin address (e.g. http://127.0.0.1:8001): the diag page then"
+                + " shows each endpoint's health and outlier state from its /clusters.")
+    URI edgeProxyAdminUrl;
+
+    DiagnosticsOptions options() {
+      return new DiagnosticsOptions(
+          docsBaseUrl,
+          Duration.ofSeconds(docsRefreshSeconds),
+          DiagnosticsOptions.DEFAULT_TIMEOUT,
+          edgeProxyAdminUrl);
+    }
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -76,8 +115,15 @@ final class ControlPlaneCommand implements Callable<Integer> {
                 cluster.members(),
                 cluster.dnsService().orElse(null),
                 Duration.ofHours(24)));
+    DiagnosticsOptions diagnosticsOptions;
+    try {
+      diagnosticsOptions = diagnostics.options();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
     Vertx vertx = Vertx.vertx();
     ControlPlane controlPlane = new ControlPlane(vertx, options);
+    Diagnostics.install(vertx, controlPlane, diagnosticsOptions);
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook = new Thread(() -> stop(controlPlane, vertx, stopped), "gatehouse-shutdown");
     try {

@@ -60,19 +60,13 @@ final class ExtAuthzCommand implements Callable<Integer> {
       service =
           ExtAuthzService.start(
               vertx,
-              new ExtAuthzService.Settings(
-                  new DirectoryConfigSource(
-                      configDir, resources.ambassadorId(), Duration.ofMillis(100)),
-                  new FileSecretSource(configDir),
-                  "0.0.0.0",
+              settings(
+                  configDir,
+                  resources.ambassadorId(),
                   authzPorts.grpcPort(),
                   authzPorts.httpPort(),
                   adminPort.adminPort(),
-                  Runtime.getRuntime().availableProcessors(),
-                  Duration.ofSeconds(5),
-                  AuthzRuntime.JwksTimings.DEFAULT,
-                  List.of(oauth2),
-                  List.of(oauth2)));
+                  oauth2));
     } catch (RuntimeException e) {
       hazelcast.shutdown();
       vertx.close();
@@ -93,6 +87,28 @@ final class ExtAuthzCommand implements Callable<Integer> {
     return Gatehouse.OK;
   }
 
+  /** The service's settings for a directory of resources; also used by {@code gatehouse run}. */
+  static ExtAuthzService.Settings settings(
+      Path configDir,
+      String ambassadorId,
+      int grpcPort,
+      int httpPort,
+      int adminPort,
+      OAuth2Module oauth2) {
+    return new ExtAuthzService.Settings(
+        new DirectoryConfigSource(configDir, ambassadorId, Duration.ofMillis(100)),
+        new FileSecretSource(configDir),
+        "0.0.0.0",
+        grpcPort,
+        httpPort,
+        adminPort,
+        Runtime.getRuntime().availableProcessors(),
+        Duration.ofSeconds(5),
+        AuthzRuntime.JwksTimings.DEFAULT,
+        List.of(oauth2),
+        List.of(oauth2));
+  }
+
   private static void stop(
       ExtAuthzService service, LazyHazelcast hazelcast, Vertx vertx, CountDownLatch stopped) {
     try {
@@ -107,7 +123,7 @@ final class ExtAuthzCommand implements Callable<Integer> {
   }
 
   /** Starts the embedded Hazelcast member on first use only: most configurations never need it. */
-  private static final class LazyHazelcast implements Supplier<HazelcastInstance> {
+  static final class LazyHazelcast implements Supplier<HazelcastInstance> {
     private final List<String> members;
     private final List<String> clientOf;
     private HazelcastInstance instance;

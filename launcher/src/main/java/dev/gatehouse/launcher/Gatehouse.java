@@ -28,17 +28,20 @@ import picocli.CommandLine.UnmatchedArgumentException;
         "An edge stack for getambassador.io resources: edge proxy, ext_authz, rate limiting.",
     subcommands = {
       RunCommand.class,
+      DemoCommand.class,
+      DemoUpstreamCommand.class,
       ControlPlaneCommand.class,
       EdgeProxyCommand.class,
       ExtAuthzCommand.class,
       RateLimitCommand.class,
-      ValidateCommand.class
+      ValidateCommand.class,
+      ExplainCommand.class
     },
     footerHeading = "%n",
     footer = {
       "Every option can also be set by an environment variable named after it:"
           + " GATEHOUSE_CONFIG_DIR for --config-dir. The command line wins.",
-      "Exit codes: 0 ok, 1 invalid configuration, 2 usage error or not available."
+      "Exit codes: 0 ok, 1 invalid configuration, 2 usage error or a service that cannot start."
     })
 public final class Gatehouse implements Callable<Integer> {
   /** The command did what it was asked. */

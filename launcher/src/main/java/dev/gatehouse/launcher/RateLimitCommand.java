@@ -8,6 +8,7 @@ import dev.gatehouse.ratelimit.store.RedisSettings;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +39,19 @@ final class RateLimitCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    RateLimitServerOptions options = options();
+    if (resources.configDir().isEmpty()) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--config-dir: missing (expected: the directory of rate limit configuration)");
+    }
+    RateLimitServerOptions options =
+        serverOptions(
+            spec,
+            resources.configDir().get(),
+            resources.ambassadorId(),
+            redis,
+            rateLimitPort.rateLimitPort(),
+            service);
     Vertx vertx = Vertx.vertx();
     RateLimitServer server;
     HttpServer admin;
@@ -85,13 +98,17 @@ final class RateLimitCommand implements Callable<Integer> {
     stop.countDown();
   }
 
-  private RateLimitServerOptions options() {
-    Options.RateLimitService s = service;
-    if (resources.configDir().isEmpty()) {
-      throw new ParameterException(
-          spec.commandLine(),
-          "--config-dir: missing (expected: the directory of rate limit configuration)");
-    }
+  /**
+   * The service's options from the command line's; also used by {@code gatehouse run}. Mistakes are
+   * {@link ParameterException}s naming the option.
+   */
+  static RateLimitServerOptions serverOptions(
+      CommandSpec spec,
+      Path configDir,
+      String ambassadorId,
+      Options.Redis redis,
+      int port,
+      Options.RateLimitService s) {
     FailureMode mode =
         switch (s.onStoreError()) {
           case "error" -> FailureMode.ERROR;
@@ -116,11 +133,11 @@ final class RateLimitCommand implements Callable<Integer> {
               5,
               Duration.ofMillis(500));
       return new RateLimitServerOptions(
-          resources.configDir().get(),
-          resources.ambassadorId(),
-          redisSettings(),
+          configDir,
+          ambassadorId,
+          redisSettings(spec, redis, s),
           "0.0.0.0",
-          rateLimitPort.rateLimitPort(),
+          port,
           s.tlsCert().orElse(null),
           s.tlsKey().orElse(null),
           limiter,
@@ -131,8 +148,8 @@ final class RateLimitCommand implements Callable<Integer> {
     }
   }
 
-  private RedisSettings redisSettings() {
-    Options.RateLimitService s = service;
+  private static RedisSettings redisSettings(
+      CommandSpec spec, Options.Redis redis, Options.RateLimitService s) {
     List<URI> nodes;
     try {
       nodes = s.redisNodes();

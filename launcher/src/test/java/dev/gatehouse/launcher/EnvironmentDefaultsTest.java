@@ -15,77 +15,125 @@ import picocli.CommandLine.Model.OptionSpec;
 
 class EnvironmentDefaultsTest {
 
+  /** The options of run and demo, the all-in-one mode. */
+  private static final List<String> ALL_IN_ONE =
+      List.of(
+          "--admin-port GATEHOUSE_ADMIN_PORT 8877",
+          "--ambassador-id GATEHOUSE_AMBASSADOR_ID default",
+          "--authz-grpc-port GATEHOUSE_AUTHZ_GRPC_PORT 9001",
+          "--authz-http-port GATEHOUSE_AUTHZ_HTTP_PORT 9002",
+          "--config-dir GATEHOUSE_CONFIG_DIR null",
+          "--hazelcast-port GATEHOUSE_HAZELCAST_PORT 5701",
+          "--http-port GATEHOUSE_HTTP_PORT 8080",
+          "--https-port GATEHOUSE_HTTPS_PORT 8443",
+          "--local-cache-size GATEHOUSE_LOCAL_CACHE_SIZE 100000",
+          "--on-store-error GATEHOUSE_ON_STORE_ERROR error",
+          "--ratelimit-port GATEHOUSE_RATELIMIT_PORT 8081",
+          "--ratelimit-tls-cert GATEHOUSE_RATELIMIT_TLS_CERT null",
+          "--ratelimit-tls-key GATEHOUSE_RATELIMIT_TLS_KEY null",
+          "--redis GATEHOUSE_REDIS null",
+          "--redis-insecure-tls GATEHOUSE_REDIS_INSECURE_TLS false",
+          "--redis-key-prefix GATEHOUSE_REDIS_KEY_PREFIX ",
+          "--redis-mode GATEHOUSE_REDIS_MODE standalone",
+          "--redis-nodes GATEHOUSE_REDIS_NODES null",
+          "--redis-pool-size GATEHOUSE_REDIS_POOL_SIZE 8",
+          "--redis-sentinel-master GATEHOUSE_REDIS_SENTINEL_MASTER null",
+          "--response-headers GATEHOUSE_RESPONSE_HEADERS false",
+          "--store-timeout GATEHOUSE_STORE_TIMEOUT PT0.015S",
+          "--xds-port GATEHOUSE_XDS_PORT 18000");
+
   /** Every subcommand's options as "--option GATEHOUSE_VARIABLE default", sorted by option. */
   private static final Map<String, List<String>> OPTIONS =
-      Map.of(
-          "run",
-          List.of(
-              "--admin-port GATEHOUSE_ADMIN_PORT 8877",
-              "--ambassador-id GATEHOUSE_AMBASSADOR_ID default",
-              "--authz-grpc-port GATEHOUSE_AUTHZ_GRPC_PORT 9001",
-              "--authz-http-port GATEHOUSE_AUTHZ_HTTP_PORT 9002",
-              "--config-dir GATEHOUSE_CONFIG_DIR null",
-              "--hazelcast-port GATEHOUSE_HAZELCAST_PORT 5701",
-              "--http-port GATEHOUSE_HTTP_PORT 8080",
-              "--https-port GATEHOUSE_HTTPS_PORT 8443",
-              "--ratelimit-port GATEHOUSE_RATELIMIT_PORT 8081",
-              "--redis GATEHOUSE_REDIS null",
-              "--xds-port GATEHOUSE_XDS_PORT 18000"),
-          "control-plane",
-          List.of(
-              "--admin-port GATEHOUSE_ADMIN_PORT 8877",
-              "--ambassador-id GATEHOUSE_AMBASSADOR_ID default",
-              "--cluster-dns-service GATEHOUSE_CLUSTER_DNS_SERVICE null",
-              "--cluster-members GATEHOUSE_CLUSTER_MEMBERS null",
-              "--config-dir GATEHOUSE_CONFIG_DIR null",
-              "--hazelcast-port GATEHOUSE_HAZELCAST_PORT 5701",
-              "--kubernetes GATEHOUSE_KUBERNETES false",
-              "--xds-port GATEHOUSE_XDS_PORT 18000"),
-          "edge-proxy",
-          List.of(
-              "--admin-port GATEHOUSE_ADMIN_PORT 8877",
-              "--node-id GATEHOUSE_NODE_ID null",
-              "--xds GATEHOUSE_XDS [localhost:18000]"),
-          "ext-authz",
-          List.of(
-              "--admin-port GATEHOUSE_ADMIN_PORT 8877",
-              "--ambassador-id GATEHOUSE_AMBASSADOR_ID default",
-              "--authz-grpc-port GATEHOUSE_AUTHZ_GRPC_PORT 9001",
-              "--authz-http-port GATEHOUSE_AUTHZ_HTTP_PORT 9002",
-              "--config-dir GATEHOUSE_CONFIG_DIR null",
-              "--hazelcast-client GATEHOUSE_HAZELCAST_CLIENT null",
-              "--hazelcast-members GATEHOUSE_HAZELCAST_MEMBERS null"),
-          "ratelimit",
-          List.of(
-              "--admin-port GATEHOUSE_ADMIN_PORT 8877",
-              "--ambassador-id GATEHOUSE_AMBASSADOR_ID default",
-              "--config-dir GATEHOUSE_CONFIG_DIR null",
-              "--local-cache-size GATEHOUSE_LOCAL_CACHE_SIZE 100000",
-              "--on-store-error GATEHOUSE_ON_STORE_ERROR error",
-              "--ratelimit-port GATEHOUSE_RATELIMIT_PORT 8081",
-              "--ratelimit-tls-cert GATEHOUSE_RATELIMIT_TLS_CERT null",
-              "--ratelimit-tls-key GATEHOUSE_RATELIMIT_TLS_KEY null",
-              "--redis GATEHOUSE_REDIS null",
-              "--redis-insecure-tls GATEHOUSE_REDIS_INSECURE_TLS false",
-              "--redis-key-prefix GATEHOUSE_REDIS_KEY_PREFIX ",
-              "--redis-mode GATEHOUSE_REDIS_MODE standalone",
-              "--redis-nodes GATEHOUSE_REDIS_NODES null",
-              "--redis-pool-size GATEHOUSE_REDIS_POOL_SIZE 8",
-              "--redis-sentinel-master GATEHOUSE_REDIS_SENTINEL_MASTER null",
-              "--response-headers GATEHOUSE_RESPONSE_HEADERS false",
-              "--store-timeout GATEHOUSE_STORE_TIMEOUT PT0.015S"),
-          "validate",
-          List.of(
-              "--ambassador-id GATEHOUSE_AMBASSADOR_ID default",
-              "--config-dir GATEHOUSE_CONFIG_DIR null",
-              "--quiet GATEHOUSE_QUIET false"));
+      Map.ofEntries(
+          Map.entry("run", ALL_IN_ONE),
+          Map.entry("demo", ALL_IN_ONE),
+          Map.entry(
+              "control-plane",
+              List.of(
+                  "--admin-port GATEHOUSE_ADMIN_PORT 8877",
+                  "--ambassador-id GATEHOUSE_AMBASSADOR_ID default",
+                  "--cluster-dns-service GATEHOUSE_CLUSTER_DNS_SERVICE null",
+                  "--cluster-members GATEHOUSE_CLUSTER_MEMBERS null",
+                  "--config-dir GATEHOUSE_CONFIG_DIR null",
+                  "--docs-base-url GATEHOUSE_DOCS_BASE_URL http://127.0.0.1:8080",
+                  "--docs-refresh-seconds GATEHOUSE_DOCS_REFRESH_SECONDS 60",
+                  "--edge-proxy-admin-url GATEHOUSE_EDGE_PROXY_ADMIN_URL null",
+                  "--hazelcast-port GATEHOUSE_HAZELCAST_PORT 5701",
+                  "--kubernetes GATEHOUSE_KUBERNETES false",
+                  "--xds-port GATEHOUSE_XDS_PORT 18000")),
+          Map.entry(
+              "demo-upstream",
+              List.of(
+                  "--canary-port GATEHOUSE_CANARY_PORT 9081",
+                  "--issuer-port GATEHOUSE_ISSUER_PORT 9090",
+                  "--port GATEHOUSE_PORT 9080")),
+          Map.entry(
+              "edge-proxy",
+              List.of(
+                  "--admin-port GATEHOUSE_ADMIN_PORT 8877",
+                  "--node-id GATEHOUSE_NODE_ID null",
+                  "--xds GATEHOUSE_XDS [localhost:18000]")),
+          Map.entry(
+              "explain",
+              List.of(
+                  "--ambassador-id GATEHOUSE_AMBASSADOR_ID default",
+                  "--client GATEHOUSE_CLIENT 127.0.0.1",
+                  "--config-dir GATEHOUSE_CONFIG_DIR null",
+                  "--header GATEHOUSE_HEADER []",
+                  "--host GATEHOUSE_HOST example.com",
+                  "--json GATEHOUSE_JSON false",
+                  "--method GATEHOUSE_METHOD GET",
+                  "--path GATEHOUSE_PATH /",
+                  "--scheme GATEHOUSE_SCHEME http")),
+          Map.entry(
+              "ext-authz",
+              List.of(
+                  "--admin-port GATEHOUSE_ADMIN_PORT 8877",
+                  "--ambassador-id GATEHOUSE_AMBASSADOR_ID default",
+                  "--authz-grpc-port GATEHOUSE_AUTHZ_GRPC_PORT 9001",
+                  "--authz-http-port GATEHOUSE_AUTHZ_HTTP_PORT 9002",
+                  "--config-dir GATEHOUSE_CONFIG_DIR null",
+                  "--hazelcast-client GATEHOUSE_HAZELCAST_CLIENT null",
+                  "--hazelcast-members GATEHOUSE_HAZELCAST_MEMBERS null")),
+          Map.entry(
+              "ratelimit",
+              List.of(
+                  "--admin-port GATEHOUSE_ADMIN_PORT 8877",
+                  "--ambassador-id GATEHOUSE_AMBASSADOR_ID default",
+                  "--config-dir GATEHOUSE_CONFIG_DIR null",
+                  "--local-cache-size GATEHOUSE_LOCAL_CACHE_SIZE 100000",
+                  "--on-store-error GATEHOUSE_ON_STORE_ERROR error",
+                  "--ratelimit-port GATEHOUSE_RATELIMIT_PORT 8081",
+                  "--ratelimit-tls-cert GATEHOUSE_RATELIMIT_TLS_CERT null",
+                  "--ratelimit-tls-key GATEHOUSE_RATELIMIT_TLS_KEY null",
+                  "--redis GATEHOUSE_REDIS null",
+                  "--redis-insecure-tls GATEHOUSE_REDIS_INSECURE_TLS false",
+                  "--redis-key-prefix GATEHOUSE_REDIS_KEY_PREFIX ",
+                  "--redis-mode GATEHOUSE_REDIS_MODE standalone",
+                  "--redis-nodes GATEHOUSE_REDIS_NODES null",
+                  "--redis-pool-size GATEHOUSE_REDIS_POOL_SIZE 8",
+                  "--redis-sentinel-master GATEHOUSE_REDIS_SENTINEL_MASTER null",
+                  "--response-headers GATEHOUSE_RESPONSE_HEADERS false",
+                  "--store-timeout GATEHOUSE_STORE_TIMEOUT PT0.015S")),
+          Map.entry(
+              "validate",
+              List.of(
+                  "--ambassador-id GATEHOUSE_AMBASSADOR_ID default",
+                  "--config-dir GATEHOUSE_CONFIG_DIR null",
+                  "--quiet GATEHOUSE_QUIET false")));
+
+  /** The arguments a subcommand cannot run without, besides those that the test checks. */
+  private static final Map<String, List<String>> REQUIRED =
+      Map.of("explain", List.of("--host", "example.com", "--path", "/"));
 
   @Test
   void everyOptionOfEverySubcommandHasItsVariableAndDefault() {
     assertThat(Gatehouse.commandLine(Map.of()).getSubcommands()).containsOnlyKeys(OPTIONS.keySet());
 
     for (String name : OPTIONS.keySet()) {
-      CommandLine command = parse(Map.of(), name);
+      List<String> args = new java.util.ArrayList<>(List.of(name));
+      args.addAll(REQUIRED.getOrDefault(name, List.of()));
+      CommandLine command = parse(Map.of(), args.toArray(String[]::new));
 
       assertThat(describe(command.getCommandSpec())).as(name).isEqualTo(OPTIONS.get(name));
     }
@@ -194,7 +242,7 @@ class EnvironmentDefaultsTest {
   /** A value of the option's type that differs from every default. */
   private static String sampleValue(OptionSpec option) {
     Class<?> type = option.type();
-    if (type == int.class) {
+    if (type == int.class || type == long.class) {
       return "4242";
     }
     if (type == boolean.class) {

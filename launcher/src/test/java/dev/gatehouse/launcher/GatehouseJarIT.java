@@ -4,6 +4,7 @@ import static dev.gatehouse.launcher.Fixtures.NEGATIVE_TIMEOUT_ERROR;
 import static dev.gatehouse.launcher.Fixtures.NEGATIVE_TIMEOUT_MAPPING;
 import static dev.gatehouse.launcher.Fixtures.VALID_MAPPING;
 import static dev.gatehouse.launcher.Fixtures.directoryWith;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -66,13 +67,46 @@ class GatehouseJarIT {
     assertThat(result.out()).startsWith("gatehouse " + Gatehouse.Version.version() + "\n");
   }
 
+  /**
+   * The README's run command: {@code gatehouse demo} outside a checkout (so on the jar's copy of
+   * the quickstart), then the tour it prints, run by bash as a user would paste it, then SIGTERM.
+   * The demo's ports are fixed (the quickstart names them), so this test needs them free.
+   */
   @Test
-  void jarSaysWhenASubcommandIsNotAvailable() throws Exception {
-    Result result = java("run");
+  void jarRunsTheDemoWhoseTourWorksAndStopsOnSigterm() throws Exception {
+    Process demo = start("demo");
+    try {
+      StringBuilder out = new StringBuilder();
+      CompletableFuture<Void> reader =
+          CompletableFuture.runAsync(() -> copyLines(demo.getInputStream(), out));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      while (!contains(out, "Ctrl-C stops everything.") && demo.isAlive()) {
+        assertThat(System.nanoTime()).as("the demo starts: %s", out).isLessThan(deadline);
+        Thread.sleep(200);
+      }
+      String printed = snapshot(out);
+      assertThat(printed).contains("gatehouse demo: edge proxy on http://localhost:8080");
+      String tour =
+          printed.substring(
+              printed.indexOf("Try, in another terminal:") + 25, printed.indexOf("Edit the YAML"));
 
-    assertThat(result.exitCode()).isEqualTo(2);
-    assertThat(result.err())
-        .isEqualTo("gatehouse run: not available yet (the all-in-one mode comes with issue #7)\n");
+      Process bash = new ProcessBuilder("bash", "-c", tour).redirectErrorStream(true).start();
+      String result = read(bash.getInputStream());
+      assertThat(bash.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+      assertThat(result)
+          .contains("HTTP/1.1 200 OK", "\"server\":\"quote")
+          .contains("429")
+          .contains("HTTP/1.1 401 Unauthorized", "www-authenticate: Bearer")
+          .contains("\"user\":\"alice\"")
+          .contains("\"summary\" : \"loaded 11 resources");
+
+      demo.destroy(); // SIGTERM, as docker stop and Kubernetes send
+      assertThat(demo.waitFor(40, TimeUnit.SECONDS)).as("the demo stops on SIGTERM").isTrue();
+      reader.get(10, TimeUnit.SECONDS);
+    } finally {
+      demo.destroyForcibly();
+    }
   }
 
   private record Result(int exitCode, String out, String err) {}
@@ -81,7 +115,12 @@ class GatehouseJarIT {
     return java(Map.of(), args);
   }
 
-  private Result java(Map<String, String> environment, String... args) throws Exception {
+  private Process start(String... args) throws IOException {
+    return gatehouse(args).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+  }
+
+  /** {@code java -jar gatehouse.jar ARGS} in the temporary directory, without GATEHOUSE_ vars. */
+  private ProcessBuilder gatehouse(String... args) {
     assertThat(JAR).as("the shaded jar (built at package)").isRegularFile();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -90,6 +129,33 @@ class GatehouseJarIT {
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(temp.toFile());
     builder.environment().keySet().removeIf(name -> name.startsWith(EnvironmentDefaults.PREFIX));
+    return builder;
+  }
+
+  private static void copyLines(InputStream in, StringBuilder out) {
+    try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(in, UTF_8))) {
+      for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+        synchronized (out) {
+          out.append(line).append('\n');
+        }
+      }
+    } catch (IOException e) {
+      // The process ended.
+    }
+  }
+
+  private static boolean contains(StringBuilder out, String text) {
+    return snapshot(out).contains(text);
+  }
+
+  private static String snapshot(StringBuilder out) {
+    synchronized (out) {
+      return out.toString();
+    }
+  }
+
+  private Result java(Map<String, String> environment, String... args) throws Exception {
+    ProcessBuilder builder = gatehouse(args);
     builder.environment().putAll(environment);
     Process process = builder.start();
     CompletableFuture<String> err =

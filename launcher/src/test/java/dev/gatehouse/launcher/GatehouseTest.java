@@ -3,8 +3,6 @@ package dev.gatehouse.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 
 class GatehouseTest {
 
@@ -23,7 +21,15 @@ class GatehouseTest {
     assertThat(run.exitCode()).isZero();
     assertThat(run.out())
         .contains("Usage: gatehouse")
-        .contains("run", "control-plane", "edge-proxy", "ext-authz", "ratelimit", "validate")
+        .contains(
+            "run",
+            "demo",
+            "demo-upstream",
+            "control-plane",
+            "edge-proxy",
+            "ext-authz",
+            "ratelimit",
+            "validate")
         .contains("GATEHOUSE_CONFIG_DIR for --config-dir");
   }
 
@@ -43,28 +49,21 @@ class GatehouseTest {
     assertThat(run.err()).contains("Unmatched argument").contains("validate");
   }
 
-  @ParameterizedTest
-  @CsvSource(
-      delimiter = '|',
-      value = {"run           | the all-in-one mode comes with issue #7"})
-  void unavailableSubcommandSaysWhichIssueBringsItAndExitsTwo(String command, String reason) {
-    Execution run = Execution.of(command);
+  @Test
+  void runWithoutADirectoryIsAUsageError() {
+    Execution run = Execution.of("run");
 
     assertThat(run.exitCode()).isEqualTo(Gatehouse.USAGE);
     assertThat(run.out()).isEmpty();
-    assertThat(run.err())
-        .isEqualTo("gatehouse " + command + ": not available yet (" + reason + ")\n");
+    assertThat(run.err()).contains("Missing required option: --config-dir=DIR");
   }
 
   @Test
-  void unavailableSubcommandStillRejectsABadOption() {
+  void runRejectsABadOptionBeforeStartingAnything() {
     Execution run = Execution.of("run", "--http-port", "70000");
 
     assertThat(run.exitCode()).isEqualTo(Gatehouse.USAGE);
-    assertThat(run.err())
-        .contains("--http-port")
-        .contains("port: 70000 (expected: 0..65535)")
-        .doesNotContain("not available yet");
+    assertThat(run.err()).contains("--http-port").contains("port: 70000 (expected: 0..65535)");
   }
 
   @Test

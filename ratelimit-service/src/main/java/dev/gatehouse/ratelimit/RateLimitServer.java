@@ -3,6 +3,7 @@ package dev.gatehouse.ratelimit;
 import dev.gatehouse.config.ConfigError;
 import dev.gatehouse.ratelimit.admin.AdminRoutes;
 import dev.gatehouse.ratelimit.admin.RateLimitMetrics;
+import dev.gatehouse.ratelimit.config.ControlPlaneConfigSource;
 import dev.gatehouse.ratelimit.config.DirectoryConfigSource;
 import dev.gatehouse.ratelimit.config.RateLimitConfigSource;
 import dev.gatehouse.ratelimit.grpc.RateLimitGrpcService;
@@ -65,13 +66,15 @@ public final class RateLimitServer {
   public static Future<RateLimitServer> start(Vertx vertx, RateLimitServerOptions options) {
     RateLimitStore store =
         options.redis() == null ? new MemoryStore() : new RedisStore(vertx, options.redis(), null);
-    return start(
-        vertx,
-        options,
-        store,
-        new DirectoryConfigSource(
-            options.configDir(), options.ambassadorId(), options.pollInterval()),
-        System::nanoTime);
+    RateLimitConfigSource source =
+        options.controlPlane().isEmpty()
+            ? new DirectoryConfigSource(
+                options.configDir(), options.ambassadorId(), options.pollInterval())
+            : new ControlPlaneConfigSource(
+                options.controlPlane(),
+                options.ambassadorId(),
+                RateLimitServerOptions.CONTROL_PLANE_FIRST_WAIT);
+    return start(vertx, options, store, source, System::nanoTime);
   }
 
   /**

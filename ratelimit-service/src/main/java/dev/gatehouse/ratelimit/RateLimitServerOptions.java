@@ -4,12 +4,14 @@ import dev.gatehouse.ratelimit.limiter.LimiterSettings;
 import dev.gatehouse.ratelimit.store.RedisSettings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
  * Everything the ratelimit service is started with; the launcher builds it from flags.
  *
- * @param configDir the directory (or file) of envoyproxy/ratelimit files and RateLimit resources
+ * @param configDir the directory (or file) of envoyproxy/ratelimit files and RateLimit resources;
+ *     null when the configuration comes from the control plane
  * @param redis null: counters in memory
  * @param host the address the gRPC listener binds
  * @param grpcPort 0 picks a free port
@@ -17,6 +19,8 @@ import java.util.Objects;
  * @param tlsKey PEM private key for {@code tlsCert}
  * @param eventLoops gRPC listener instances, one per event loop
  * @param pollInterval how often the config directory is checked
+ * @param controlPlane control-plane members ({@code host:port}) to take the configuration from, as
+ *     a Hazelcast client, instead of {@code configDir}; empty: {@code configDir}
  */
 public record RateLimitServerOptions(
     Path configDir,
@@ -28,10 +32,20 @@ public record RateLimitServerOptions(
     Path tlsKey,
     LimiterSettings limiter,
     int eventLoops,
-    Duration pollInterval) {
+    Duration pollInterval,
+    List<String> controlPlane) {
+
+  /** How long start-up waits for the control plane's first configuration before serving. */
+  public static final Duration CONTROL_PLANE_FIRST_WAIT = Duration.ofSeconds(10);
 
   public RateLimitServerOptions {
-    Objects.requireNonNull(configDir, "configDir");
+    controlPlane = controlPlane == null ? List.of() : List.copyOf(controlPlane);
+    if ((configDir == null) == controlPlane.isEmpty()) {
+      throw new IllegalArgumentException(
+          "config-dir, control-plane: "
+              + (configDir == null ? "neither" : "both")
+              + " given (expected: exactly one)");
+    }
     Objects.requireNonNull(limiter, "limiter");
     ambassadorId = ambassadorId == null ? "default" : ambassadorId;
     host = host == null ? "0.0.0.0" : host;
@@ -48,6 +62,48 @@ public record RateLimitServerOptions(
     pollInterval = pollInterval == null ? Duration.ofMillis(100) : pollInterval;
   }
 
+  /** Options reading {@code configDir}, as before the control plane could feed the service. */
+  public RateLimitServerOptions(
+      Path configDir,
+      String ambassadorId,
+      RedisSettings redis,
+      String host,
+      int grpcPort,
+      Path tlsCert,
+      Path tlsKey,
+      LimiterSettings limiter,
+      int eventLoops,
+      Duration pollInterval) {
+    this(
+        configDir,
+        ambassadorId,
+        redis,
+        host,
+        grpcPort,
+        tlsCert,
+        tlsKey,
+        limiter,
+        eventLoops,
+        pollInterval,
+        List.of());
+  }
+
+  /** The same options, taking the configuration from the control plane at {@code addresses}. */
+  public RateLimitServerOptions withControlPlane(List<String> addresses) {
+    return new RateLimitServerOptions(
+        null,
+        ambassadorId,
+        redis,
+        host,
+        grpcPort,
+        tlsCert,
+        tlsKey,
+        limiter,
+        eventLoops,
+        pollInterval,
+        addresses);
+  }
+
   /** Options with the defaults: in memory, port 8081 on all addresses, h2c. */
   public static RateLimitServerOptions defaults(Path configDir) {
     return new RateLimitServerOptions(
@@ -60,6 +116,7 @@ public record RateLimitServerOptions(
         null,
         LimiterSettings.DEFAULTS,
         Runtime.getRuntime().availableProcessors(),
-        Duration.ofMillis(100));
+        Duration.ofMillis(100),
+        List.of());
   }
 }

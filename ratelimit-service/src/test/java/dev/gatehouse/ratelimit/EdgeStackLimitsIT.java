@@ -61,6 +61,25 @@ class EdgeStackLimitsIT extends ServiceHarness {
                       rate: 1
                       unit: minute
                       action: LogOnly
+                    - name: templated
+                      pattern: [{generic_key: templated}]
+                      rate: 1
+                      unit: minute
+                      injectRequestHeaders:
+                        - {name: x-code, value: "{{ .RateLimitResponse.OverallCode }}"}
+                      injectResponseHeaders:
+                        - {name: x-retry-after, value: "{{ .RetryAfter.Seconds }}"}
+                      errorResponse:
+                        headers:
+                          - {name: retry-after, value: "{{ .RetryAfter.Seconds }}"}
+                        bodyTemplate: >-
+                          {"status": {{ .status_code }}, "message": {{ .message | json }},
+                          "retry": "{{ .RetryAfter }}",
+                          "limit": {{ index .RateLimitResponse.Statuses 0 | json }}}
+                    - name: either
+                      pattern: [{x-service: shop, x-app: shop}]
+                      rate: 1
+                      unit: minute
                 """,
                 "backend.yaml")
             .result();
@@ -93,6 +112,49 @@ class EdgeStackLimitsIT extends ServiceHarness {
         check(request("ambassador", descriptor("generic_key", "backend", "x-org", "globex")));
     assertThat(other.getOverallCode()).isEqualTo(Code.OK);
     assertThat(other.getStatuses(0).getLimitRemaining()).isEqualTo(1);
+  }
+
+  @Test
+  void templatesRenderEdgeStacksDataOnEachAnswer() {
+    clock.at(30);
+    RateLimitRequest templated = request("ambassador", descriptor("generic_key", "templated"));
+
+    RateLimitResponse allowed = check(templated);
+    assertThat(allowed.getRequestHeadersToAddList())
+        .singleElement()
+        .satisfies(h -> assertThat(h.getKey() + "=" + h.getValue()).isEqualTo("x-code=1"));
+    assertThat(allowed.getResponseHeadersToAddList())
+        .singleElement()
+        .satisfies(h -> assertThat(h.getKey() + "=" + h.getValue()).isEqualTo("x-retry-after=0"));
+    assertThat(allowed.getRawBody().isEmpty()).isTrue();
+
+    RateLimitResponse denied = check(templated);
+    assertThat(denied.getOverallCode()).isEqualTo(Code.OVER_LIMIT);
+    assertThat(denied.getResponseHeadersToAddList())
+        .extracting(h -> h.getKey() + "=" + h.getValue())
+        .containsExactly("x-retry-after=30", "retry-after=30");
+    assertThat(denied.getRawBody().toStringUtf8())
+        .isEqualTo(
+            "{\"status\": 429, \"message\": \"Too Many Requests\", \"retry\": \"30s\","
+                + " \"limit\": {\"Code\":2,\"CurrentLimit\":{\"Name\":\"templated\","
+                + "\"RequestsPerUnit\":1,\"Unit\":\"MINUTE\"},\"LimitRemaining\":0,"
+                + "\"DurationUntilReset\":30000000000}}");
+  }
+
+  @Test
+  void aPatternEntryWithSeveralPairsMatchesAnyOfThemWithCountersOfTheirOwn() {
+    RateLimitRequest service = request("ambassador", descriptor("x-service", "shop"));
+    RateLimitRequest app = request("ambassador", descriptor("x-app", "shop"));
+
+    assertThat(check(service).getStatuses(0).getCurrentLimit().getName()).isEqualTo("either");
+    assertThat(check(service).getOverallCode()).isEqualTo(Code.OVER_LIMIT);
+    assertThat(check(app).getOverallCode()).isEqualTo(Code.OK);
+    assertThat(check(app).getOverallCode()).isEqualTo(Code.OVER_LIMIT);
+    assertThat(
+            check(request("ambassador", descriptor("x-app", "other")))
+                .getStatuses(0)
+                .hasCurrentLimit())
+        .isFalse();
   }
 
   @Test

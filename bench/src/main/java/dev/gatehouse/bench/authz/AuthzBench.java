@@ -21,6 +21,7 @@ import dev.gatehouse.authz.session.HazelcastSessionStore;
 import dev.gatehouse.authz.session.KeyRing;
 import dev.gatehouse.authz.session.Session;
 import dev.gatehouse.authz.session.SessionStore;
+import dev.gatehouse.authz.session.SigningKeys;
 import io.envoyproxy.envoy.service.auth.v3.AttributeContext;
 import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
 import io.vertx.core.Vertx;
@@ -97,7 +98,8 @@ public final class AuthzBench {
             "gatehouse-bench-" + System.nanoTime(), "127.0.0.1", 5901, List.of());
     SessionStore sessions = new HazelcastSessionStore(serviceVertx, hazelcast);
     byte[] signingKey = KeyRing.signingKey(hazelcast, "cookie-signing");
-    OAuth2Module oauth2 = new OAuth2Module(() -> new OAuth2Module.Shared(sessions, signingKey));
+    OAuth2Module oauth2 =
+        new OAuth2Module(() -> new OAuth2Module.Shared(sessions, SigningKeys.fixed(signingKey)));
 
     ExtAuthzService service =
         ExtAuthzService.start(

@@ -10,28 +10,45 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The admin endpoints on their own port: {@code /ambassador/v0/diag/} (JSON with {@code
  * ?json=true}), {@code /ready}, {@code /live} (and Emissary's {@code check_ready} / {@code
- * check_alive}), {@code /metrics} for Prometheus.
+ * check_alive}), {@code /metrics} for Prometheus, {@code /ambassador/v0/diag/events} for the page's
+ * live updates, and what {@link AdminExtension}s add.
  */
 public final class AdminServer {
   private final Vertx vertx;
   private final ControlPlane controlPlane;
   private final ControlPlaneMetrics metrics;
+  private final DiagEvents events;
+  private final List<AdminExtension> extensions = new CopyOnWriteArrayList<>();
   private HttpServer server;
 
   public AdminServer(Vertx vertx, ControlPlane controlPlane, ControlPlaneMetrics metrics) {
     this.vertx = vertx;
     this.controlPlane = controlPlane;
     this.metrics = metrics;
+    this.events = new DiagEvents(vertx);
+  }
+
+  /** Adds an extension; before {@link #listen}. */
+  public void extend(AdminExtension extension) {
+    if (server != null) {
+      throw new IllegalStateException("admin extensions must be added before the server listens");
+    }
+    extensions.add(extension);
   }
 
   public Future<AdminServer> listen(String host, int port) {
     Router router = Router.router(vertx);
     router.get("/ambassador/v0/diag").handler(this::diag);
     router.get("/ambassador/v0/diag/").handler(this::diag);
+    router.get("/ambassador/v0/diag/events").handler(this::events);
+    controlPlane.onApplied(events::applied);
+    extensions.forEach(e -> e.addRoutes(router));
     router.get("/ready").handler(this::ready);
     router.get("/ambassador/v0/check_ready").handler(this::ready);
     router.get("/live").handler(ctx -> ctx.response().end("alive\n"));
@@ -56,25 +73,51 @@ public final class AdminServer {
     }
   }
 
+  private void events(RoutingContext ctx) {
+    if (refusedAsDisabled(ctx)) {
+      return;
+    }
+    events.subscribe(ctx);
+  }
+
+  /** Answers 404 when the ambassador Module turns diagnostics off; true if it did. */
+  private boolean refusedAsDisabled(RoutingContext ctx) {
+    if (diagnosticsEnabled(controlPlane.state())) {
+      return false;
+    }
+    ctx.response()
+        .setStatusCode(404)
+        .end("diagnostics are disabled by the ambassador Module (diagnostics.enabled: false)\n");
+    return true;
+  }
+
   private void diag(RoutingContext ctx) {
-    if (!diagnosticsEnabled(controlPlane.state())) {
-      ctx.response()
-          .setStatusCode(404)
-          .end("diagnostics are disabled by the ambassador Module (diagnostics.enabled: false)\n");
+    if (refusedAsDisabled(ctx)) {
       return;
     }
     boolean asJson = "true".equals(ctx.request().getParam("json"));
+    // The page's live part alone, which the page fetches again on each config event.
+    boolean livePart = "live".equals(ctx.request().getParam("part"));
     // Built and rendered on a worker: with thousands of resources it is too much for the loop.
     vertx
         .executeBlocking(
             () -> {
+              ConfigState state = controlPlane.state();
               JsonObject report =
                   DiagReport.of(
-                      controlPlane.state(),
+                      state,
                       controlPlane.xds().publisher().current(),
                       controlPlane.xdsCallbacks(),
                       controlPlane.replicas());
-              return asJson ? report.encodePrettily() : DiagPage.render(report);
+              if (state != null) {
+                for (AdminExtension extension : extensions) {
+                  extension.annotate(state, report);
+                }
+              }
+              if (asJson) {
+                return report.encodePrettily();
+              }
+              return livePart ? DiagPage.renderLive(report) : DiagPage.render(report, sections());
             })
         .onSuccess(
             body ->
@@ -83,6 +126,12 @@ public final class AdminServer {
                         "content-type", asJson ? "application/json" : "text/html; charset=utf-8")
                     .end(body))
         .onFailure(ctx::fail);
+  }
+
+  private String sections() {
+    StringBuilder out = new StringBuilder();
+    extensions.forEach(e -> out.append(e.diagPageSection()));
+    return out.toString();
   }
 
   /** Emissary's switch: the ambassador Module's {@code diagnostics.enabled}, true by default. */
@@ -113,6 +162,7 @@ public final class AdminServer {
   }
 
   public Future<Void> close() {
+    events.closeAll();
     return server == null ? Future.succeededFuture() : server.close();
   }
 }

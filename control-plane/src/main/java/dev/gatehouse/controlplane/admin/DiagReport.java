@@ -1,6 +1,10 @@
 package dev.gatehouse.controlplane.admin;
 
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.TextFormat;
 import dev.gatehouse.config.ConfigError;
+import dev.gatehouse.config.Kind;
 import dev.gatehouse.config.LoadResult;
 import dev.gatehouse.config.Resource;
 import dev.gatehouse.controlplane.ConfigState;
@@ -9,6 +13,12 @@ import dev.gatehouse.controlplane.replicas.Replicas;
 import dev.gatehouse.controlplane.xds.SnapshotPublisher;
 import dev.gatehouse.controlplane.xds.XdsCallbacks;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
+import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
+import io.envoyproxy.envoy.config.route.v3.Route;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.config.route.v3.VirtualHost;
+import io.envoyproxy.envoy.extensions.filters.http.ext_authz.v3.ExtAuthzPerRoute;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -63,8 +73,11 @@ final class DiagReport {
               .put("source", r.source().toString())
               .put("problems", problems(own)));
     }
+    Map<String, Route> byName = routesByName(compiled);
+    boolean authService = loaded.resources().stream().anyMatch(r -> r.kind() == Kind.AUTH_SERVICE);
     JsonArray routes = new JsonArray();
     for (CompiledConfig.RouteRow row : compiled.routeTable()) {
+      Route route = byName.get(row.routeConfig() + "/" + row.virtualHost() + "/" + row.route());
       routes.add(
           new JsonObject()
               .put("route_config", row.routeConfig())
@@ -73,24 +86,28 @@ final class DiagReport {
               .put("match", row.match())
               .put("clusters", new JsonArray(row.clusters()))
               .put("mappings", new JsonArray(row.mappings()))
-              .put("sources", new JsonArray(row.sources())));
+              .put("sources", new JsonArray(row.sources()))
+              .put("ext_authz", authz(route, authService))
+              .put("rate_limits", rateLimits(route)));
     }
     JsonArray clusters = new JsonArray();
     for (Cluster cluster : compiled.clusters()) {
-      var address =
-          cluster
-              .getLoadAssignment()
-              .getEndpoints(0)
-              .getLbEndpoints(0)
-              .getEndpoint()
-              .getAddress()
-              .getSocketAddress();
+      JsonArray endpoints = new JsonArray();
+      for (LocalityLbEndpoints locality : cluster.getLoadAssignment().getEndpointsList()) {
+        for (LbEndpoint endpoint : locality.getLbEndpointsList()) {
+          var address = endpoint.getEndpoint().getAddress().getSocketAddress();
+          endpoints.add(address.getAddress() + ":" + address.getPortValue());
+        }
+      }
       clusters.add(
           new JsonObject()
               .put("name", cluster.getName())
               .put("type", cluster.getType().name())
               .put("lb_policy", cluster.getLbPolicy().name())
-              .put("endpoint", address.getAddress() + ":" + address.getPortValue())
+              .put("endpoint", endpoints.isEmpty() ? null : endpoints.getString(0))
+              .put("endpoints", endpoints)
+              .put("health_checks", cluster.getHealthChecksCount() > 0)
+              .put("outlier_detection", cluster.hasOutlierDetection())
               .put("tls", cluster.hasTransportSocket()));
     }
     JsonArray problems = new JsonArray();
@@ -122,6 +139,53 @@ final class DiagReport {
                 .put("acks", xds.acks())
                 .put("nacks", xds.nacks())
                 .put("last_nack", xds.lastNack()));
+  }
+
+  /** Every route by {@code routeConfig/virtualHost/route}. */
+  private static Map<String, Route> routesByName(CompiledConfig compiled) {
+    Map<String, Route> out = new java.util.HashMap<>();
+    for (RouteConfiguration config : compiled.routes()) {
+      for (VirtualHost host : config.getVirtualHostsList()) {
+        for (Route route : host.getRoutesList()) {
+          out.put(config.getName() + "/" + host.getName() + "/" + route.getName(), route);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Whether the route is authorized: {@code on}, {@code bypassed} or {@code none}. */
+  static String authz(Route route, boolean authService) {
+    if (!authService) {
+      return "none";
+    }
+    Any perRoute =
+        route == null
+            ? null
+            : route.getTypedPerFilterConfigMap().get("envoy.filters.http.ext_authz");
+    if (perRoute != null) {
+      try {
+        if (perRoute.unpack(ExtAuthzPerRoute.class).getDisabled()) {
+          return "bypassed";
+        }
+      } catch (InvalidProtocolBufferException e) {
+        return "on";
+      }
+    }
+    return "on";
+  }
+
+  /** The route's rate-limit actions, one line per descriptor it sends. */
+  static JsonArray rateLimits(Route route) {
+    JsonArray out = new JsonArray();
+    if (route != null && route.hasRoute()) {
+      for (var limit : route.getRoute().getRateLimitsList()) {
+        List<String> actions = new ArrayList<>();
+        limit.getActionsList().forEach(a -> actions.add(TextFormat.shortDebugString(a)));
+        out.add(String.join("; ", actions));
+      }
+    }
+    return out;
   }
 
   private static JsonArray problems(List<ConfigError> problems) {

@@ -1,6 +1,8 @@
 package dev.gatehouse.config.ratelimit;
 
 import dev.gatehouse.config.auth.InjectedHeader;
+import dev.gatehouse.config.template.Template;
+import dev.gatehouse.config.template.TemplateException;
 import dev.gatehouse.config.yaml.Default;
 import dev.gatehouse.config.yaml.FieldException;
 import dev.gatehouse.config.yaml.IgnoreCase;
@@ -44,15 +46,68 @@ public record RateLimit(@Required String domain, List<Limit> limits) {
       if (pattern.isEmpty()) {
         throw new FieldException("pattern", "empty (expected: at least one {key: value} entry)");
       }
+      long paths = 1;
       for (int i = 0; i < pattern.size(); i++) {
-        if (pattern.get(i).size() != 1) {
+        if (pattern.get(i).isEmpty()) {
           throw new FieldException(
-              "pattern[" + i + "]",
-              pattern.get(i).size() + " keys (expected: exactly one key: value pair per entry)");
+              "pattern[" + i + "]", "{} (expected: at least one key: value pair)");
+        }
+        // Several pairs in one entry are alternatives: any of them matches that label.
+        paths *= pattern.get(i).size();
+        if (paths > MAX_PATTERN_PATHS) {
+          throw new FieldException(
+              "pattern",
+              "more than "
+                  + MAX_PATTERN_PATHS
+                  + " combinations of alternatives (expected: fewer pairs per entry)");
+        }
+      }
+      checkTemplates("injectRequestHeaders", injectRequestHeaders);
+      checkTemplates("injectResponseHeaders", injectResponseHeaders);
+      if (errorResponse != null) {
+        checkTemplates("errorResponse.headers", errorResponse.headers());
+        if (errorResponse.bodyTemplate() != null) {
+          checkTemplate("errorResponse.bodyTemplate", errorResponse.bodyTemplate());
         }
       }
     }
+
+    /** Every combination of a pattern's alternatives, each a path of (key, value) labels. */
+    public List<List<Map.Entry<String, String>>> patternPaths() {
+      List<List<Map.Entry<String, String>>> paths = List.of(List.of());
+      for (Map<String, String> entry : pattern) {
+        List<List<Map.Entry<String, String>>> longer = new java.util.ArrayList<>();
+        for (List<Map.Entry<String, String>> path : paths) {
+          for (Map.Entry<String, String> pair : entry.entrySet()) {
+            List<Map.Entry<String, String>> next = new java.util.ArrayList<>(path);
+            next.add(Map.entry(pair.getKey(), pair.getValue() == null ? "" : pair.getValue()));
+            longer.add(List.copyOf(next));
+          }
+        }
+        paths = longer;
+      }
+      return paths;
+    }
+
+    private static void checkTemplates(String field, List<InjectedHeader> headers) {
+      if (headers != null) {
+        for (int i = 0; i < headers.size(); i++) {
+          checkTemplate(field + "[" + i + "].value", headers.get(i).value());
+        }
+      }
+    }
+
+    private static void checkTemplate(String field, String template) {
+      try {
+        Template.compile(template);
+      } catch (TemplateException e) {
+        throw new FieldException(field, e.getMessage());
+      }
+    }
   }
+
+  /** The most descriptor paths one limit's pattern may stand for (alternatives multiply). */
+  public static final int MAX_PATTERN_PATHS = 64;
 
   /** How a limit counts: Gatehouse's extension of Edge Stack's fixed windows. */
   @IgnoreCase

@@ -5,7 +5,6 @@ import dev.gatehouse.proxy.filters.AuthzSettings;
 import dev.gatehouse.proxy.filters.RateLimitClient;
 import dev.gatehouse.proxy.filters.RateLimitSettings;
 import dev.gatehouse.proxy.routing.Action;
-import dev.gatehouse.proxy.routing.HeaderMatch;
 import dev.gatehouse.proxy.routing.RateLimitSpec;
 import dev.gatehouse.proxy.routing.RouteTable;
 import dev.gatehouse.proxy.upstream.ClusterRuntime;
@@ -188,33 +187,7 @@ public final class EdgeFilters {
   /** The descriptor of one rate_limits entry, or null when an action cannot produce its entry. */
   private List<Map.Entry<String, String>> descriptor(
       RateLimitSpec spec, Exchange exchange, String targetCluster) {
-    List<Map.Entry<String, String>> entries = new ArrayList<>(spec.actions().size());
-    for (RateLimitSpec.Entry action : spec.actions()) {
-      if (action instanceof RateLimitSpec.RequestHeader header) {
-        String value = exchange.headers.get(header.headerName());
-        if (value == null) {
-          return null;
-        }
-        entries.add(Map.entry(header.key(), value));
-      } else if (action instanceof RateLimitSpec.RemoteAddress) {
-        entries.add(Map.entry("remote_address", exchange.clientAddress));
-      } else if (action instanceof RateLimitSpec.GenericKey generic) {
-        entries.add(Map.entry(generic.key(), generic.value()));
-      } else if (action instanceof RateLimitSpec.HeaderValueMatch match) {
-        boolean all = true;
-        for (HeaderMatch header : match.headers()) {
-          all &= header.matches(exchange.routeRequest());
-        }
-        if (all != match.expectMatch()) {
-          return null;
-        }
-        entries.add(Map.entry(match.key(), match.value()));
-      } else if (action instanceof RateLimitSpec.DestinationCluster) {
-        entries.add(Map.entry("destination_cluster", targetCluster));
-      } else if (action instanceof RateLimitSpec.SourceCluster) {
-        entries.add(Map.entry("source_cluster", sourceCluster));
-      }
-    }
-    return entries;
+    return spec.descriptor(
+        exchange.routeRequest(), exchange.clientAddress, targetCluster, sourceCluster);
   }
 }

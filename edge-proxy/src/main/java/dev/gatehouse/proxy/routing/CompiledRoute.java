@@ -3,6 +3,7 @@ package dev.gatehouse.proxy.routing;
 import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
 import io.envoyproxy.envoy.config.route.v3.QueryParameterMatcher;
 import io.envoyproxy.envoy.config.route.v3.Route;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 
@@ -84,5 +85,45 @@ public final class CompiledRoute {
       }
     }
     return true;
+  }
+
+  /**
+   * Every condition of this route that the request fails, described for people (the explain
+   * endpoint's near misses); empty when the route matches. Evaluates the same matchers as {@link
+   * #matches}.
+   */
+  public List<String> failedConditions(RouteRequest request) {
+    List<String> failed = new ArrayList<>();
+    if (!path.test(request)) {
+      failed.add(describePath(route.getMatch()) + " does not match path " + request.path());
+    }
+    for (HeaderMatch header : headers) {
+      if (!header.matches(request)) {
+        List<String> values = request.header(header.name());
+        failed.add(
+            header + (values.isEmpty() ? ": the header is absent" : ": the request has " + values));
+      }
+    }
+    for (QueryMatch query : queries) {
+      if (!query.matches(request)) {
+        failed.add(query + " does not match query \"" + request.query() + "\"");
+      }
+    }
+    return failed;
+  }
+
+  private static String describePath(io.envoyproxy.envoy.config.route.v3.RouteMatch match) {
+    String caseInsensitive =
+        match.hasCaseSensitive() && !match.getCaseSensitive().getValue()
+            ? " (case-insensitive)"
+            : "";
+    return switch (match.getPathSpecifierCase()) {
+      case PREFIX -> "prefix " + match.getPrefix() + caseInsensitive;
+      case PATH -> "path " + match.getPath() + caseInsensitive;
+      case SAFE_REGEX -> "path regex " + match.getSafeRegex().getRegex();
+      case PATH_SEPARATED_PREFIX ->
+          "path-separated prefix " + match.getPathSeparatedPrefix() + caseInsensitive;
+      default -> "path " + match.getPathSpecifierCase();
+    };
   }
 }

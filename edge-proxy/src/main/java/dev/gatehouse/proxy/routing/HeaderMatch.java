@@ -17,14 +17,17 @@ public final class HeaderMatch {
   private final boolean presentMatch;
   private final boolean invert;
   private final boolean missingAsEmpty;
+  private final String description;
 
   private HeaderMatch(
       String name,
       Predicate<String> value,
       boolean presentMatch,
       boolean invert,
-      boolean missingAsEmpty) {
+      boolean missingAsEmpty,
+      String description) {
     this.name = name;
+    this.description = description;
     this.value = value;
     this.presentMatch = presentMatch;
     this.invert = invert;
@@ -57,7 +60,61 @@ public final class HeaderMatch {
         value,
         presentMatch,
         matcher.getInvertMatch(),
-        matcher.getTreatMissingHeaderAsEmpty());
+        matcher.getTreatMissingHeaderAsEmpty(),
+        describe(matcher));
+  }
+
+  private static String describe(HeaderMatcher matcher) {
+    String condition =
+        switch (matcher.getHeaderMatchSpecifierCase()) {
+          case STRING_MATCH -> describe(matcher.getStringMatch());
+          case EXACT_MATCH -> "== \"" + matcher.getExactMatch() + "\"";
+          case PREFIX_MATCH -> "starts with \"" + matcher.getPrefixMatch() + "\"";
+          case SUFFIX_MATCH -> "ends with \"" + matcher.getSuffixMatch() + "\"";
+          case CONTAINS_MATCH -> "contains \"" + matcher.getContainsMatch() + "\"";
+          case SAFE_REGEX_MATCH -> "~ " + matcher.getSafeRegexMatch().getRegex();
+          case RANGE_MATCH ->
+              "in ["
+                  + matcher.getRangeMatch().getStart()
+                  + ", "
+                  + matcher.getRangeMatch().getEnd()
+                  + ")";
+          case PRESENT_MATCH, HEADERMATCHSPECIFIER_NOT_SET ->
+              matcher.getHeaderMatchSpecifierCase()
+                          == HeaderMatcher.HeaderMatchSpecifierCase.PRESENT_MATCH
+                      && !matcher.getPresentMatch()
+                  ? "absent"
+                  : "present";
+        };
+    return "header "
+        + matcher.getName()
+        + " "
+        + (matcher.getInvertMatch() ? "not " : "")
+        + condition;
+  }
+
+  private static String describe(io.envoyproxy.envoy.type.matcher.v3.StringMatcher matcher) {
+    String text =
+        switch (matcher.getMatchPatternCase()) {
+          case EXACT -> "== \"" + matcher.getExact() + "\"";
+          case PREFIX -> "starts with \"" + matcher.getPrefix() + "\"";
+          case SUFFIX -> "ends with \"" + matcher.getSuffix() + "\"";
+          case CONTAINS -> "contains \"" + matcher.getContains() + "\"";
+          case SAFE_REGEX -> "~ " + matcher.getSafeRegex().getRegex();
+          default -> com.google.protobuf.TextFormat.shortDebugString(matcher);
+        };
+    return matcher.getIgnoreCase() ? text + " (ignoring case)" : text;
+  }
+
+  /** The header's name, lower case. */
+  public String name() {
+    return name;
+  }
+
+  /** The condition for people, e.g. {@code header x-env == "prod"}. */
+  @Override
+  public String toString() {
+    return description;
   }
 
   private static Predicate<String> range(long start, long end) {

@@ -9,17 +9,32 @@ import java.util.function.Predicate;
 public final class QueryMatch {
   private final String name;
   private final Predicate<String> value; // null: presence
+  private final String description;
 
-  private QueryMatch(String name, Predicate<String> value) {
+  private QueryMatch(String name, Predicate<String> value, String description) {
     this.name = name;
     this.value = value;
+    this.description = description;
   }
 
   public static QueryMatch compile(QueryParameterMatcher matcher, String where) {
     String at = where + ".query_parameters[" + matcher.getName() + "]";
     Predicate<String> value =
         matcher.hasStringMatch() ? StringMatch.compile(matcher.getStringMatch(), at) : null;
-    return new QueryMatch(matcher.getName(), value);
+    return new QueryMatch(
+        matcher.getName(),
+        value,
+        "query parameter "
+            + matcher.getName()
+            + (matcher.hasStringMatch()
+                ? " " + com.google.protobuf.TextFormat.shortDebugString(matcher.getStringMatch())
+                : " present"));
+  }
+
+  /** The condition for people, e.g. {@code query parameter debug present}. */
+  @Override
+  public String toString() {
+    return description;
   }
 
   public boolean matches(RouteRequest request) {

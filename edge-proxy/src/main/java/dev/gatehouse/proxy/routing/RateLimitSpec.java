@@ -1,6 +1,8 @@
 package dev.gatehouse.proxy.routing;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One {@code rate_limits} entry of a route: its actions, in order, each making one entry of the
@@ -8,6 +10,44 @@ import java.util.List;
  * header), the whole descriptor is skipped, as in Envoy.
  */
 public record RateLimitSpec(List<Entry> actions) {
+
+  /**
+   * The descriptor this entry sends for a request, or null when an action cannot produce its entry
+   * (the proxy and the explain endpoint both call this).
+   *
+   * @param request the request as the rate-limit filter sees it (after ext_authz's header changes)
+   */
+  public List<Map.Entry<String, String>> descriptor(
+      RouteRequest request, String clientAddress, String targetCluster, String sourceCluster) {
+    List<Map.Entry<String, String>> entries = new ArrayList<>(actions.size());
+    for (Entry action : actions) {
+      if (action instanceof RequestHeader header) {
+        String value = request.headers().get(header.headerName());
+        if (value == null) {
+          return null;
+        }
+        entries.add(Map.entry(header.key(), value));
+      } else if (action instanceof RemoteAddress) {
+        entries.add(Map.entry("remote_address", clientAddress));
+      } else if (action instanceof GenericKey generic) {
+        entries.add(Map.entry(generic.key(), generic.value()));
+      } else if (action instanceof HeaderValueMatch match) {
+        boolean all = true;
+        for (HeaderMatch header : match.headers()) {
+          all &= header.matches(request);
+        }
+        if (all != match.expectMatch()) {
+          return null;
+        }
+        entries.add(Map.entry(match.key(), match.value()));
+      } else if (action instanceof DestinationCluster) {
+        entries.add(Map.entry("destination_cluster", targetCluster));
+      } else if (action instanceof SourceCluster) {
+        entries.add(Map.entry("source_cluster", sourceCluster));
+      }
+    }
+    return entries;
+  }
 
   /** One action. */
   public sealed interface Entry {}

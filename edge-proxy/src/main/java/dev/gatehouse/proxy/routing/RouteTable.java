@@ -37,6 +37,7 @@ public final class RouteTable {
   private final List<Wildcard> suffixes = new ArrayList<>();
   private final List<Wildcard> prefixes = new ArrayList<>();
   private Host any;
+  private final List<Host> hosts = new ArrayList<>();
 
   private RouteTable(RouteConfiguration config) {
     this.name = config.getName();
@@ -69,6 +70,7 @@ public final class RouteTable {
                   virtualHost.getResponseHeadersToAddList(),
                   virtualHost.getResponseHeadersToRemoveList(),
                   where));
+      hosts.add(host);
       for (String domain : virtualHost.getDomainsList()) {
         addDomain(domain.toLowerCase(Locale.ROOT), host, where);
       }
@@ -85,6 +87,11 @@ public final class RouteTable {
 
   public String name() {
     return name;
+  }
+
+  /** Every virtual host, in configuration order. */
+  public List<Host> hosts() {
+    return List.copyOf(hosts);
   }
 
   /** The configuration-wide request header operations, applied after the host's and route's. */

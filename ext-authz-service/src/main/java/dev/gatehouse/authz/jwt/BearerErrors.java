@@ -2,10 +2,10 @@ package dev.gatehouse.authz.jwt;
 
 import dev.gatehouse.authz.AuthzRequest;
 import dev.gatehouse.authz.Verdict;
-import dev.gatehouse.authz.template.HeaderLookup;
-import dev.gatehouse.authz.template.Template;
 import dev.gatehouse.config.auth.InjectedHeader;
 import dev.gatehouse.config.auth.JwtFilter;
+import dev.gatehouse.config.template.HeaderLookup;
+import dev.gatehouse.config.template.Template;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.gatehouse.authz.oauth2;
 
+import com.hazelcast.core.HazelcastInstance;
 import dev.gatehouse.authz.AuthzRequest;
 import dev.gatehouse.authz.AuthzRuntime;
 import dev.gatehouse.authz.Filter;
@@ -7,14 +8,19 @@ import dev.gatehouse.authz.FilterRegistry;
 import dev.gatehouse.authz.Interceptor;
 import dev.gatehouse.authz.Verdict;
 import dev.gatehouse.authz.jwt.JwtValidatingFilter;
+import dev.gatehouse.authz.session.ControlPlaneKeys;
 import dev.gatehouse.authz.session.CookieSigner;
+import dev.gatehouse.authz.session.HazelcastSessionStore;
+import dev.gatehouse.authz.session.KeyRing;
 import dev.gatehouse.authz.session.SessionStore;
+import dev.gatehouse.authz.session.SigningKeys;
 import dev.gatehouse.config.Resource;
 import dev.gatehouse.config.auth.OAuth2Filter;
 import dev.gatehouse.config.auth.OAuth2Filter.GrantType;
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -26,9 +32,13 @@ import java.util.function.Supplier;
  * first OAuth2 Filter (so a configuration without one never starts Hazelcast).
  */
 public final class OAuth2Module implements FilterRegistry.FilterFactory, Interceptor {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(OAuth2Module.class);
 
-  /** The shared state OAuth2 needs: sessions, and the key that signs cookies. */
-  public record Shared(SessionStore sessions, byte[] signingKey) {}
+  /** The shared state OAuth2 needs: sessions, and the keys that sign cookies. */
+  public record Shared(SessionStore sessions, SigningKeys keys) {}
+
+  /** How long the first OAuth2 Filter waits for the control plane's first signing key. */
+  static final Duration KEYS_WAIT = Duration.ofSeconds(10);
 
   private final Supplier<Shared> sharedSupplier;
   private volatile Shared shared;
@@ -63,7 +73,7 @@ public final class OAuth2Module implements FilterRegistry.FilterFactory, Interce
             resource.namespace(),
             spec,
             new Provider(runtime, spec, spec.secret()),
-            new CookieSigner(state.signingKey()),
+            new CookieSigner(state.keys()),
             state.sessions(),
             runtime,
             JwtValidatingFilter.compileTemplates(spec.injectRequestHeaders()));
@@ -72,15 +82,35 @@ public final class OAuth2Module implements FilterRegistry.FilterFactory, Interce
     return filter;
   }
 
-  /** Sessions and the signing key in Hazelcast, started (or joined) when first needed. */
+  /**
+   * Sessions and signing keys in Hazelcast, started (or joined) when first needed. As a client of
+   * the control plane's cluster the keys are the control plane's rotating ones ({@link
+   * ControlPlaneKeys}); as a member of ext-authz's own cluster, one key its first member created.
+   */
   public static Supplier<Shared> hazelcast(
-      io.vertx.core.Vertx vertx, Supplier<com.hazelcast.core.HazelcastInstance> hazelcast) {
+      io.vertx.core.Vertx vertx, Supplier<HazelcastInstance> hazelcast) {
     return () -> {
-      com.hazelcast.core.HazelcastInstance instance = hazelcast.get();
-      return new Shared(
-          new dev.gatehouse.authz.session.HazelcastSessionStore(vertx, instance),
-          dev.gatehouse.authz.session.KeyRing.signingKey(instance, "cookie-signing"));
+      HazelcastInstance instance = hazelcast.get();
+      return new Shared(new HazelcastSessionStore(vertx, instance), keys(instance));
     };
+  }
+
+  private static SigningKeys keys(HazelcastInstance instance) {
+    if (!(instance.getLocalEndpoint() instanceof com.hazelcast.client.Client)) {
+      return SigningKeys.fixed(KeyRing.signingKey(instance, "cookie-signing"));
+    }
+    ControlPlaneKeys keys =
+        ControlPlaneKeys.follow(instance, Duration.ofSeconds(5), java.time.Clock.systemUTC());
+    try {
+      if (!keys.awaitKeys(KEYS_WAIT)) {
+        LOG.warn(
+            "no signing key from the control plane within {}; logins fail until one arrives",
+            KEYS_WAIT);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return keys;
   }
 
   /**

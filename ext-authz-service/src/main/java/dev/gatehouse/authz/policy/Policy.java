@@ -71,21 +71,22 @@ public final class Policy {
   }
 
   /** The outcome of rule selection. */
-  sealed interface Selection {}
+  public sealed interface Selection {}
 
   /** No rule applies. */
-  record NoRule() implements Selection {}
+  public record NoRule() implements Selection {}
 
   /** The context extensions named a rule that does not exist. */
-  record UnknownRule(String name) implements Selection {}
+  public record UnknownRule(String name) implements Selection {}
 
   /** This rule applies. */
-  record Matched(Rule rule) implements Selection {}
+  public record Matched(Rule rule) implements Selection {}
 
   /** Every request is denied: the configuration could not be loaded safely. */
-  record DenyAll(String reason) implements Selection {}
+  public record DenyAll(String reason) implements Selection {}
 
-  Selection select(AuthzRequest request) {
+  /** The rule for a request (the engine and the explain endpoint both ask this). */
+  public Selection select(AuthzRequest request) {
     if (denyAll != null) {
       return new DenyAll(denyAll);
     }

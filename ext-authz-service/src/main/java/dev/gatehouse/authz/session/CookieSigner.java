@@ -2,43 +2,51 @@ package dev.gatehouse.authz.session;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.util.Base64;
 import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Signs values with HMAC-SHA256 as {@code value.signature} and checks them in constant time. Used
- * for session ids and login state in cookies: a cookie the client altered simply does not verify.
+ * Signs values with HMAC-SHA256 as {@code value.kid.signature} and checks them in constant time,
+ * with whichever of the {@link SigningKeys} the text names. Used for session ids and login state in
+ * cookies: a cookie the client altered, or signed by a key that has expired, does not verify.
  */
 public final class CookieSigner {
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
   private static final Base64.Decoder B64D = Base64.getUrlDecoder();
+  private static final ThreadLocal<Mac> MACS =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return Mac.getInstance("HmacSHA256");
+            } catch (GeneralSecurityException e) {
+              throw new IllegalStateException("HmacSHA256 unavailable", e);
+            }
+          });
 
-  private final SecretKeySpec key;
-  private final ThreadLocal<Mac> macs;
+  private final SigningKeys keys;
 
-  public CookieSigner(byte[] secret) {
-    if (secret.length < 32) {
-      throw new IllegalArgumentException("secret: " + secret.length + " bytes (expected: >= 32)");
-    }
-    this.key = new SecretKeySpec(secret.clone(), "HmacSHA256");
-    this.macs =
-        ThreadLocal.withInitial(
-            () -> {
-              try {
-                Mac mac = Mac.getInstance("HmacSHA256");
-                mac.init(key);
-                return mac;
-              } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("HmacSHA256 unavailable", e);
-              }
-            });
+  public CookieSigner(SigningKeys keys) {
+    this.keys = keys;
   }
 
-  /** {@code value.signature}; {@code value} must not contain a dot-free ambiguity (any text). */
+  /** A signer with one fixed key of at least 32 bytes. */
+  public CookieSigner(byte[] secret) {
+    this(SigningKeys.fixed(secret));
+  }
+
+  /**
+   * {@code value.kid.signature}, signed with the current key.
+   *
+   * @throws IllegalStateException when there is no key to sign with (none published yet)
+   */
   public String sign(String value) {
-    return value + "." + B64.encodeToString(mac(value));
+    SigningKeys.Key key = keys.signing();
+    if (key == null) {
+      throw new IllegalStateException("no signing key yet (expected: the control plane's keys)");
+    }
+    return value + "." + key.id() + "." + B64.encodeToString(mac(key, value));
   }
 
   /** The value of a signed text, or null when the signature does not match or is missing. */
@@ -47,21 +55,31 @@ public final class CookieSigner {
       return null;
     }
     int dot = signed.lastIndexOf('.');
-    if (dot <= 0) {
+    int kidDot = dot <= 0 ? -1 : signed.lastIndexOf('.', dot - 1);
+    if (kidDot <= 0) {
       return null;
     }
-    String value = signed.substring(0, dot);
+    SigningKeys.Key key = keys.verifying(signed.substring(kidDot + 1, dot));
+    if (key == null) {
+      return null;
+    }
+    String value = signed.substring(0, kidDot);
     byte[] given;
     try {
       given = B64D.decode(signed.substring(dot + 1));
     } catch (IllegalArgumentException e) {
       return null;
     }
-    return MessageDigest.isEqual(mac(value), given) ? value : null;
+    return MessageDigest.isEqual(mac(key, value), given) ? value : null;
   }
 
-  private byte[] mac(String value) {
-    Mac mac = macs.get();
+  private static byte[] mac(SigningKeys.Key key, String value) {
+    Mac mac = MACS.get();
+    try {
+      mac.init(key.spec());
+    } catch (InvalidKeyException e) {
+      throw new IllegalStateException("signing key " + key.id() + " is not an HMAC key", e);
+    }
     return mac.doFinal(value.getBytes(StandardCharsets.UTF_8));
   }
 

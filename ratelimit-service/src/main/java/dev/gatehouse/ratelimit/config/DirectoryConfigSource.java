@@ -21,10 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Reads a directory holding envoyproxy/ratelimit files and Edge Stack RateLimit resources, side by
@@ -34,8 +31,6 @@ import org.slf4j.LoggerFactory;
  * first document is a map without {@code apiVersion}.
  */
 public final class DirectoryConfigSource implements RateLimitConfigSource {
-  private static final Logger LOG = LoggerFactory.getLogger("dev.gatehouse.ratelimit.config");
-
   private final Path directory;
   private final String ambassadorId;
   private final Duration pollInterval;
@@ -119,41 +114,9 @@ public final class DirectoryConfigSource implements RateLimitConfigSource {
     problems.addAll(assembler.problems());
     RateLimitConfig config = assembler.build(++version);
     Update update = new Update(config, problems);
-    logLoad(update, files.size(), (System.nanoTime() - started) / 1_000_000);
+    LoadLog.log(
+        update, "dir=" + directory + " envoy_files=" + files.size(), System.nanoTime() - started);
     return update;
-  }
-
-  /** The one log line of a load: what is served now, and every problem with its place. */
-  private void logLoad(Update update, int envoyFiles, long millis) {
-    String line =
-        "config loaded: version="
-            + update.config().version()
-            + " dir="
-            + directory
-            + " domains="
-            + update.config().domains().size()
-            + " limits="
-            + update.config().limitCount()
-            + " envoy_files="
-            + envoyFiles
-            + " errors="
-            + update.errorCount()
-            + " warnings="
-            + (update.problems().size() - update.errorCount())
-            + " millis="
-            + millis
-            + (update.problems().isEmpty()
-                ? ""
-                : " problems=["
-                    + update.problems().stream()
-                        .map(ConfigError::toString)
-                        .collect(Collectors.joining(" | "))
-                    + "]");
-    if (update.errorCount() > 0) {
-      LOG.warn(line);
-    } else {
-      LOG.info(line);
-    }
   }
 
   private List<Path> yamlFiles() {

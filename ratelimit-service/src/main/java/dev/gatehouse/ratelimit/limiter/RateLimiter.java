@@ -153,6 +153,7 @@ public final class RateLimiter {
     }
     RateLimitResponse.Builder response = RateLimitResponse.newBuilder();
     boolean over = false;
+    List<Responses.Pending> pending = null;
     for (int s = 0; s < slots.length; s++) {
       if (decisive[s] < 0) {
         response.addStatuses(slots[s].unlimited() ? Responses.UNLIMITED : Responses.OK);
@@ -168,10 +169,10 @@ public final class RateLimiter {
               denied[s] ? 0 : verdict.remaining(),
               verdict.resetMicros()));
       for (LimitRule each : slots[s].rules()) {
-        Responses.addHeaderActions(response, each, denied[s] && each == rule);
+        pending = Responses.pend(pending, each, denied[s] && each == rule);
       }
     }
-    return finish(response, over);
+    return finish(response, over, pending);
   }
 
   private Outcome outcome(Hit hit, Verdict verdict) {
@@ -189,11 +190,12 @@ public final class RateLimiter {
   private RateLimitResponse withoutStore(
       Slot[] slots, LimitRule cachedRule, int cachedSlot, long cachedMicros) {
     RateLimitResponse.Builder response = RateLimitResponse.newBuilder();
+    List<Responses.Pending> pending = null;
     for (int s = 0; s < slots.length; s++) {
       Slot slot = slots[s];
       if (s == cachedSlot) {
         response.addStatuses(Responses.status(Code.OVER_LIMIT, cachedRule, 0, cachedMicros));
-        Responses.addHeaderActions(response, cachedRule, true);
+        pending = Responses.pend(pending, cachedRule, true);
       } else if (slot.rules().isEmpty()) {
         response.addStatuses(slot.unlimited() ? Responses.UNLIMITED : Responses.OK);
       } else {
@@ -201,7 +203,7 @@ public final class RateLimiter {
         response.addStatuses(Responses.status(Code.OK, rule, 0, Responses.localReset(rule)));
       }
     }
-    return finish(response, cachedRule != null);
+    return finish(response, cachedRule != null, pending);
   }
 
   /** ALLOW: every limit reports its full quota; DENY: every enforced limit is over. */
@@ -225,11 +227,14 @@ public final class RateLimiter {
               denied ? 0 : rule.requestsPerUnit(),
               Responses.localReset(rule)));
     }
-    return finish(response, over);
+    return finish(response, over, null);
   }
 
-  private RateLimitResponse finish(RateLimitResponse.Builder response, boolean over) {
+  private RateLimitResponse finish(
+      RateLimitResponse.Builder response, boolean over, List<Responses.Pending> pending) {
     response.setOverallCode(over ? Code.OVER_LIMIT : Code.OK);
+    // After the overall code: the templates read it.
+    Responses.addHeaderActions(response, pending);
     if (settings.responseHeaders()) {
       Responses.addRateLimitHeaders(response);
     }

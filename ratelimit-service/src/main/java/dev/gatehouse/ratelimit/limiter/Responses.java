@@ -2,11 +2,14 @@ package dev.gatehouse.ratelimit.limiter;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Duration;
+import dev.gatehouse.config.template.Template;
+import dev.gatehouse.ratelimit.config.HeaderActions;
 import dev.gatehouse.ratelimit.config.LimitRule;
 import io.envoyproxy.envoy.config.core.v3.HeaderValue;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse.Code;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse.DescriptorStatus;
+import java.util.List;
 import java.util.Map;
 
 /** Builds the parts of a RateLimitResponse, the same way whichever path decided it. */
@@ -78,26 +81,50 @@ final class Responses {
     header(response, "RateLimit-Reset", Long.toString(seconds));
   }
 
-  /** An Edge Stack limit's headers, and its 429 headers and body when it denied. */
-  static void addHeaderActions(RateLimitResponse.Builder response, LimitRule rule, boolean denied) {
-    if (rule.headers().isEmpty()) {
+  /** An Edge Stack limit whose headers go on the answer; {@code denied}: its 429's too. */
+  record Pending(LimitRule rule, boolean denied) {}
+
+  /**
+   * Renders the pending limits' templates over the finished answer (its overall code included) and
+   * adds their headers, and the 429's headers and body of those that denied.
+   */
+  static void addHeaderActions(RateLimitResponse.Builder response, List<Pending> pending) {
+    if (pending == null) {
       return;
     }
-    for (Map.Entry<String, String> h : rule.headers().requestHeaders()) {
-      response.addRequestHeadersToAdd(
-          HeaderValue.newBuilder().setKey(h.getKey()).setValue(h.getValue()));
-    }
-    for (Map.Entry<String, String> h : rule.headers().responseHeaders()) {
-      header(response, h.getKey(), h.getValue());
-    }
-    if (denied) {
-      for (Map.Entry<String, String> h : rule.headers().errorHeaders()) {
-        header(response, h.getKey(), h.getValue());
+    Map<String, Object> data = TemplateData.of(response);
+    Map<String, Object> denial = null;
+    for (Pending p : pending) {
+      HeaderActions actions = p.rule().headers();
+      for (Map.Entry<String, Template> h : actions.requestHeaders()) {
+        response.addRequestHeadersToAdd(
+            HeaderValue.newBuilder()
+                .setKey(h.getKey())
+                .setValue(h.getValue().renderHeaderValue(data)));
       }
-      if (rule.headers().errorBody() != null) {
-        response.setRawBody(ByteString.copyFromUtf8(rule.headers().errorBody()));
+      for (Map.Entry<String, Template> h : actions.responseHeaders()) {
+        header(response, h.getKey(), h.getValue().renderHeaderValue(data));
+      }
+      if (p.denied()) {
+        denial = denial == null ? TemplateData.ofDenial(data) : denial;
+        for (Map.Entry<String, Template> h : actions.errorHeaders()) {
+          header(response, h.getKey(), h.getValue().renderHeaderValue(denial));
+        }
+        if (actions.errorBody() != null) {
+          response.setRawBody(ByteString.copyFromUtf8(actions.errorBody().render(denial)));
+        }
       }
     }
+  }
+
+  /** Adds {@code rule} to {@code pending} (created on first use) when it has headers. */
+  static List<Pending> pend(List<Pending> pending, LimitRule rule, boolean denied) {
+    if (rule.headers().isEmpty()) {
+      return pending;
+    }
+    List<Pending> list = pending == null ? new java.util.ArrayList<>(2) : pending;
+    list.add(new Pending(rule, denied));
+    return list;
   }
 
   private static void header(RateLimitResponse.Builder response, String key, String value) {

@@ -1,4 +1,4 @@
-package dev.gatehouse.authz.template;
+package dev.gatehouse.config.template;
 
 import java.util.Collection;
 import java.util.Date;
@@ -15,6 +15,11 @@ final class Values {
     for (String name : path) {
       if (current instanceof Map<?, ?> map) {
         current = map.get(name);
+      } else if (current instanceof Fields fields) {
+        current = fields.field(name);
+      } else if (current instanceof List<?> list && isPosition(name)) {
+        int at = Integer.parseInt(name);
+        current = at < list.size() ? list.get(at) : null;
       } else {
         return null;
       }
@@ -26,6 +31,10 @@ final class Values {
       return null;
     }
     return current;
+  }
+
+  private static boolean isPosition(String name) {
+    return !name.isEmpty() && name.length() < 10 && name.chars().allMatch(Character::isDigit);
   }
 
   static void appendText(StringBuilder out, Object value) {
@@ -52,6 +61,9 @@ final class Values {
   }
 
   static void appendJson(StringBuilder out, Object value) {
+    if (value instanceof Fields fields) {
+      value = fields.json();
+    }
     if (value == null) {
       out.append("null");
     } else if (value instanceof Boolean || value instanceof Number) {

@@ -1,4 +1,4 @@
-package dev.gatehouse.authz.template;
+package dev.gatehouse.config.template;
 
 /** What {@code .httpRequestHeader} is in template data: {@code .Get "Name"} gives a header. */
 @FunctionalInterface

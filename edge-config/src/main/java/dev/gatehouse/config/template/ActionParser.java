@@ -1,4 +1,4 @@
-package dev.gatehouse.authz.template;
+package dev.gatehouse.config.template;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -24,12 +24,15 @@ final class ActionParser {
       throw new TemplateException(source, offset, "empty action (expected: .name)");
     }
     if (words.get(0).equals("index")) {
-      if (words.size() != 3 || !isString(words.get(2))) {
+      if (words.size() != 3 || !(isString(words.get(2)) || words.get(2).matches("\\d{1,9}"))) {
         throw new TemplateException(
-            source, offset, "index takes a field and a quoted key (expected: index .a \"key\")");
+            source,
+            offset,
+            "index takes a field and a quoted key or a position (expected: index .a \"key\" or"
+                + " index .list 0)");
       }
       List<String> path = fieldPath(source, offset, words.get(1));
-      path.add(unquote(words.get(2)));
+      path.add(isString(words.get(2)) ? unquote(words.get(2)) : words.get(2));
       return new Template.Action(List.copyOf(path), null, json);
     }
     List<String> path = fieldPath(source, offset, words.get(0));

@@ -1,4 +1,4 @@
-package dev.gatehouse.authz.template;
+package dev.gatehouse.config.template;
 
 /** A template that does not compile, with the offset of the problem. */
 public final class TemplateException extends IllegalArgumentException {

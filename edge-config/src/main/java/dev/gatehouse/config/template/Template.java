@@ -1,4 +1,4 @@
-package dev.gatehouse.authz.template;
+package dev.gatehouse.config.template;
 
 import java.util.ArrayList;
 import java.util.List;
