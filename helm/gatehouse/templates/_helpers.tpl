@@ -36,6 +36,15 @@ app.kubernetes.io/component: {{ .component }}
 {{- printf "%s-control-plane-hazelcast.%s.svc.cluster.local" (include "gatehouse.fullname" .) .Release.Namespace -}}
 {{- end -}}
 
+{{/* "true" when ext-authz and ratelimit take their resources from the control plane. */}}
+{{- define "gatehouse.servicesFromControlPlane" -}}
+{{- if eq .Values.serviceConfig "auto" -}}
+{{- eq .Values.controlPlane.source "kubernetes" -}}
+{{- else -}}
+{{- eq .Values.serviceConfig "control-plane" -}}
+{{- end -}}
+{{- end -}}
+
 {{- define "gatehouse.configName" -}}
 {{- printf "%s-config" (include "gatehouse.fullname" .) -}}
 {{- end -}}
@@ -50,6 +59,9 @@ app.kubernetes.io/component: {{ .component }}
 {{- end -}}
 {{- if not (has .Values.controlPlane.source (list "kubernetes" "directory")) -}}
 {{- fail (printf "controlPlane.source: %q (expected: kubernetes or directory)" .Values.controlPlane.source) -}}
+{{- end -}}
+{{- if not (has .Values.serviceConfig (list "auto" "control-plane" "files")) -}}
+{{- fail (printf "serviceConfig: %q (expected: auto, control-plane or files)" .Values.serviceConfig) -}}
 {{- end -}}
 {{- if not (has .Values.ratelimit.onStoreError (list "error" "allow" "deny")) -}}
 {{- fail (printf "ratelimit.onStoreError: %q (expected: error, allow or deny)" .Values.ratelimit.onStoreError) -}}

@@ -247,6 +247,36 @@ class HelmChartTest {
   }
 
   @Test
+  void servicesTakeTheirResourcesFromTheControlPlaneOrFromFiles() throws Exception {
+    for (String service : List.of("ext-authz", "ratelimit")) {
+      Deployment fromControlPlane =
+          named(of(render(), Deployment.class), "gh-gatehouse-" + service);
+      assertThat(
+              fromControlPlane.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+          .contains("--control-plane=gh-gatehouse-control-plane.edge.svc:5701")
+          .noneMatch(a -> a.startsWith("--config-dir"));
+      assertThat(fromControlPlane.getSpec().getTemplate().getSpec().getVolumes())
+          .extracting(v -> v.getName())
+          .doesNotContain("config");
+      for (String[] values :
+          List.of(
+              new String[] {"controlPlane.source=directory"},
+              new String[] {"serviceConfig=files"})) {
+        Deployment fromFiles =
+            named(of(render(values), Deployment.class), "gh-gatehouse-" + service);
+        var pod = fromFiles.getSpec().getTemplate().getSpec();
+        assertThat(pod.getContainers().get(0).getArgs())
+            .contains("--config-dir=/etc/gatehouse/config")
+            .noneMatch(a -> a.startsWith("--control-plane"));
+        assertThat(pod.getVolumes())
+            .filteredOn(v -> v.getConfigMap() != null)
+            .extracting(v -> v.getConfigMap().getName())
+            .containsExactly("gh-gatehouse-config");
+      }
+    }
+  }
+
+  @Test
   void theCrdsAreTheGeneratedOnesForEveryServedKind() throws Exception {
     List<CustomResourceDefinition> crds = of(render(), CustomResourceDefinition.class);
     assertThat(names(crds))

@@ -81,6 +81,10 @@ public final class CrdGenerator {
     version.put("storage", true);
     version.put("schema", Map.of("openAPIV3Schema", root));
     version.put("subresources", Map.of("status", Map.of()));
+    List<Map<String, Object>> columns = printerColumns(kind);
+    if (!columns.isEmpty()) {
+      version.put("additionalPrinterColumns", columns);
+    }
 
     Map<String, Object> names = new LinkedHashMap<>();
     names.put("kind", kind.yamlName());
@@ -105,6 +109,45 @@ public final class CrdGenerator {
     crd.put("metadata", metadata);
     crd.put("spec", crdSpec);
     return crd;
+  }
+
+  /** What {@code kubectl get} shows besides the name and age: the fields people look for first. */
+  private static List<Map<String, Object>> printerColumns(Kind kind) {
+    List<String[]> columns =
+        switch (kind) {
+          case MAPPING ->
+              List.of(
+                  new String[] {"Hostname", ".spec.hostname"},
+                  new String[] {"Prefix", ".spec.prefix"},
+                  new String[] {"Service", ".spec.service"});
+          case HOST -> List.<String[]>of(new String[] {"Hostname", ".spec.hostname"});
+          case AUTH_SERVICE ->
+              List.of(
+                  new String[] {"Service", ".spec.auth_service"},
+                  new String[] {"Proto", ".spec.proto"});
+          case RATE_LIMIT_SERVICE ->
+              List.of(
+                  new String[] {"Service", ".spec.service"},
+                  new String[] {"Domain", ".spec.domain"});
+          case RATE_LIMIT -> List.<String[]>of(new String[] {"Domain", ".spec.domain"});
+          default -> List.of();
+        };
+    List<Map<String, Object>> out = new java.util.ArrayList<>();
+    for (String[] column : columns) {
+      Map<String, Object> definition = new LinkedHashMap<>();
+      definition.put("name", column[0]);
+      definition.put("type", "string");
+      definition.put("jsonPath", column[1]);
+      out.add(definition);
+    }
+    if (!out.isEmpty()) {
+      Map<String, Object> age = new LinkedHashMap<>();
+      age.put("name", "Age");
+      age.put("type", "date");
+      age.put("jsonPath", ".metadata.creationTimestamp");
+      out.add(age);
+    }
+    return out;
   }
 
   /** The CRD's plural resource name: {@code mappings}, {@code filterpolicies}. */

@@ -142,6 +142,25 @@ class SchemaGeneratorTest {
   }
 
   @Test
+  void printerColumnsShowFieldsTheSpecHas() {
+    for (Kind kind : Kind.values()) {
+      Map<String, Object> version =
+          map(((List<?>) map(CrdGenerator.crd(kind).get("spec")).get("versions")).get(0));
+      Map<String, Object> spec =
+          map(properties(map(map(version.get("schema")).get("openAPIV3Schema"))).get("spec"));
+      for (Object column : (List<?>) version.getOrDefault("additionalPrinterColumns", List.of())) {
+        String path = (String) map(column).get("jsonPath");
+        if (path.startsWith(".spec.")) {
+          assertThat(properties(spec)).as(kind + " " + path).containsKey(path.substring(6));
+        }
+      }
+    }
+    Map<String, Object> mapping =
+        map(((List<?>) map(CrdGenerator.crd(Kind.MAPPING).get("spec")).get("versions")).get(0));
+    assertThat((List<?>) mapping.get("additionalPrinterColumns")).hasSize(4);
+  }
+
+  @Test
   void pluralsAreKubernetesResourceNames() {
     assertThat(CrdGenerator.plural(Kind.FILTER_POLICY)).isEqualTo("filterpolicies");
     assertThat(CrdGenerator.plural(Kind.TLS_CONTEXT)).isEqualTo("tlscontexts");
