@@ -96,7 +96,7 @@ final class LoginCallback {
     String sameSite = login.sameSite();
     // Browsers drop SameSite=None cookies that are not Secure.
     boolean secure = request.scheme().equals("https") || sameSite.equals("None");
-    long maxAge = context.sessionCookieMaxAge();
+    long maxAge = context.sessionCookieMaxAge(request);
     return context
         .sessions()
         .put(sessionId, session, context.idle())

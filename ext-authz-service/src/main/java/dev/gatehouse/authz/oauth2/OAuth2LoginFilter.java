@@ -32,10 +32,12 @@ import java.util.Set;
 final class OAuth2LoginFilter implements Filter {
   private final OAuth2Context context;
   private final ClientCredentials clientCredentials;
+  private final PasswordGrant passwordGrant;
 
   OAuth2LoginFilter(OAuth2Context context) {
     this.context = context;
     this.clientCredentials = new ClientCredentials(context);
+    this.passwordGrant = new PasswordGrant(context);
   }
 
   OAuth2Context context() {
@@ -46,6 +48,9 @@ final class OAuth2LoginFilter implements Filter {
   public Future<Verdict> check(AuthzRequest request, FilterArguments arguments) {
     if (context.spec().grantType() == GrantType.CLIENT_CREDENTIALS) {
       return clientCredentials.check(request, arguments);
+    }
+    if (context.spec().grantType() == GrantType.PASSWORD) {
+      return passwordGrant.check(request, arguments);
     }
     if (!ReturnUrls.originAllowed(request.origin(), context.spec().protectedOrigins())) {
       return Future.succeededFuture(

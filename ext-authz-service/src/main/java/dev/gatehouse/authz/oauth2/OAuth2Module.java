@@ -5,6 +5,7 @@ import dev.gatehouse.authz.AuthzRequest;
 import dev.gatehouse.authz.AuthzRuntime;
 import dev.gatehouse.authz.Filter;
 import dev.gatehouse.authz.FilterRegistry;
+import dev.gatehouse.authz.HeaderCondition;
 import dev.gatehouse.authz.Interceptor;
 import dev.gatehouse.authz.Verdict;
 import dev.gatehouse.authz.jwt.JwtValidatingFilter;
@@ -16,7 +17,6 @@ import dev.gatehouse.authz.session.SessionStore;
 import dev.gatehouse.authz.session.SigningKeys;
 import dev.gatehouse.config.Resource;
 import dev.gatehouse.config.auth.OAuth2Filter;
-import dev.gatehouse.config.auth.OAuth2Filter.GrantType;
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -57,10 +57,6 @@ public final class OAuth2Module implements FilterRegistry.FilterFactory, Interce
     if (spec == null) {
       return null;
     }
-    if (spec.grantType() == GrantType.PASSWORD) {
-      throw new IllegalArgumentException(
-          "grantType Password is not supported (expected: AuthorizationCode or ClientCredentials)");
-    }
     refuseUnimplemented(spec);
     if (spec.secretName() != null) {
       throw new IllegalArgumentException(
@@ -76,7 +72,10 @@ public final class OAuth2Module implements FilterRegistry.FilterFactory, Interce
             new CookieSigner(state.keys()),
             state.sessions(),
             runtime,
-            JwtValidatingFilter.compileTemplates(spec.injectRequestHeaders()));
+            JwtValidatingFilter.compileTemplates(spec.injectRequestHeaders()),
+            spec.useSessionCookies() == null
+                ? null
+                : HeaderCondition.of(spec.useSessionCookies().ifRequestHeader()));
     OAuth2LoginFilter filter = new OAuth2LoginFilter(context);
     filters.put(context.id(), filter);
     return filter;
@@ -123,9 +122,6 @@ public final class OAuth2Module implements FilterRegistry.FilterFactory, Interce
     }
     if (Boolean.TRUE.equals(spec.allowMalformedAccessToken())) {
       throw new IllegalArgumentException("allowMalformedAccessToken: true is not supported");
-    }
-    if (spec.useSessionCookies() != null && spec.useSessionCookies().ifRequestHeader() != null) {
-      throw new IllegalArgumentException("useSessionCookies.ifRequestHeader is not supported yet");
     }
     for (OAuth2Filter.ProtectedOrigin origin : spec.protectedOrigins()) {
       if (origin.internalOrigin() != null || !origin.allowedInternalOrigins().isEmpty()) {

@@ -179,6 +179,19 @@ final class Provider {
     return tokenRequest(form, spec.clientID(), clientSecret);
   }
 
+  /** The Resource Owner Password Credentials grant (RFC 6749 4.3), as this filter's client. */
+  Future<Tokens> password(String username, String password, String scope) {
+    MultiMap form =
+        MultiMap.caseInsensitiveMultiMap()
+            .add("grant_type", "password")
+            .add("username", username)
+            .add("password", password);
+    if (!scope.isEmpty()) {
+      form.add("scope", scope);
+    }
+    return tokenRequest(form, spec.clientID(), clientSecret);
+  }
+
   Future<Tokens> clientCredentials(String clientId, String secret, String scope) {
     MultiMap form = MultiMap.caseInsensitiveMultiMap().add("grant_type", "client_credentials");
     if (!scope.isEmpty()) {

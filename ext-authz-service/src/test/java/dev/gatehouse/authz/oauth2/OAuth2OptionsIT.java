@@ -1,0 +1,129 @@
+package dev.gatehouse.authz.oauth2;
+
+import static dev.gatehouse.authz.CheckClient.header;
+import static dev.gatehouse.authz.CheckClient.status;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatehouse.authz.CheckClient;
+import dev.gatehouse.authz.ConfigDir;
+import dev.gatehouse.authz.ExtAuthzService;
+import dev.gatehouse.authz.Services;
+import dev.gatehouse.authz.session.SigningKeys;
+import dev.gatehouse.testkit.OidcProvider;
+import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * OAuth2 Filter options beyond the login itself, against a real provider (mock-oauth2-server): the
+ * Password grant and {@code useSessionCookies.ifRequestHeader}.
+ */
+class OAuth2OptionsIT {
+  @TempDir static Path dir;
+  static Vertx vertx;
+  static OidcProvider idp;
+  static ExtAuthzService service;
+  static CheckClient client;
+
+  @BeforeAll
+  static void start() {
+    vertx = Vertx.vertx();
+    idp = new OidcProvider().start();
+    OAuth2LoginIT.warmUp(idp);
+    String issuer = idp.issuerUrl("main");
+    new ConfigDir(dir)
+        .write(
+            "authz.yaml",
+            ConfigDir.filter(
+                    "pw",
+                    "OAuth2:\n  authorizationURL: %s\n  clientID: app\n  secret: s3cret\n  grantType: Password\n"
+                        .formatted(issuer))
+                + ConfigDir.filter(
+                    "remember",
+                    """
+                    OAuth2:
+                      authorizationURL: %s
+                      clientID: app
+                      secret: s3cret
+                      protectedOrigins: [{origin: "http://app.example.com"}]
+                      useSessionCookies:
+                        value: true
+                        ifRequestHeader: {name: x-shared-device}
+                    """
+                        .formatted(issuer))
+                + ConfigDir.policy(
+                    "app",
+                    """
+                    rules:
+                    - {host: "*", path: /pw/*, filters: [{name: pw}]}
+                    - {host: "*", path: "*", filters: [{name: remember}]}
+                    """));
+    byte[] key = new byte[32];
+    new java.security.SecureRandom().nextBytes(key);
+    OAuth2Module module =
+        new OAuth2Module(
+            () -> new OAuth2Module.Shared(new MemorySessions(), SigningKeys.fixed(key)));
+    service =
+        ExtAuthzService.start(vertx, Services.settings(dir, List.of(module), List.of(module)));
+    client = new CheckClient(vertx, service.grpcPort());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    client.close();
+    service.close();
+    idp.close();
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void passwordGrantTradesTheUsersCredentialsForABearerTokenAndRemovesThem() {
+    CheckResponse allowed =
+        client.get(
+            "app.example.com",
+            "/pw/orders",
+            Map.of("x-ambassador-username", "alice", "x-ambassador-password", "secret"));
+
+    assertThat(status(allowed)).isEqualTo(200);
+    assertThat(header(allowed, "authorization")).startsWith("Bearer ey");
+    assertThat(allowed.getOkResponse().getHeadersToRemoveList())
+        .contains("x-ambassador-username", "x-ambassador-password");
+  }
+
+  @Test
+  void passwordGrantWithoutCredentialsIs401() {
+    CheckResponse denied =
+        client.get("app.example.com", "/pw/orders", Map.of("x-ambassador-username", "alice"));
+
+    assertThat(status(denied)).isEqualTo(401);
+    assertThat(header(denied, "www-authenticate")).startsWith("Basic realm=");
+  }
+
+  @Test
+  void sessionCookiesLastForTheBrowserSessionOnlyWhereTheHeaderSaysSo() throws Exception {
+    assertThat(sessionCookie(Map.of("x-shared-device", "1"))).doesNotContain("Max-Age");
+    assertThat(sessionCookie(Map.of())).contains("Max-Age=86400");
+  }
+
+  /** Logs in, sending {@code headers} with the callback; returns its session Set-Cookie. */
+  private static String sessionCookie(Map<String, String> headers) throws Exception {
+    Browser browser = new Browser();
+    CheckResponse first = browser.get(client, "/home", Map.of("accept", "text/html"));
+    assertThat(status(first)).isEqualTo(302);
+    String callback = browser.followToProvider(header(first, "location"));
+    CheckResponse back = browser.get(client, Browser.pathOf(callback), headers);
+    assertThat(status(back)).isEqualTo(302);
+    return back.getDeniedResponse().getHeadersList().stream()
+        .map(h -> h.getHeader().getValue())
+        .filter(v -> v.startsWith("ambassador_session.remember.default="))
+        .findFirst()
+        .orElseThrow();
+  }
+}
