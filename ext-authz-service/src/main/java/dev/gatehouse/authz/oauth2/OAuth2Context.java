@@ -54,6 +54,20 @@ record OAuth2Context(
         || cookieName.equals(loginCookie());
   }
 
+  /**
+   * The origin the browser sees for {@code request} (a protected origin, also when a gateway in
+   * front rewrote the Host to one of its internal origins); the request's own when none matches.
+   */
+  String publicOrigin(AuthzRequest request) {
+    String origin = ReturnUrls.publicOrigin(request.origin(), spec.protectedOrigins());
+    return origin == null ? request.origin() : origin;
+  }
+
+  /** Whether cookies for {@code request} get Secure: its public origin is https. */
+  boolean secure(AuthzRequest request) {
+    return publicOrigin(request).startsWith("https:");
+  }
+
   Duration idle() {
     return spec.clientSessionMaxIdle() == null ? DEFAULT_IDLE : spec.clientSessionMaxIdle();
   }

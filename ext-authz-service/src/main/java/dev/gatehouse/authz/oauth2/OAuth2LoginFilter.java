@@ -52,7 +52,7 @@ final class OAuth2LoginFilter implements Filter {
     if (context.spec().grantType() == GrantType.PASSWORD) {
       return passwordGrant.check(request, arguments);
     }
-    if (!ReturnUrls.originAllowed(request.origin(), context.spec().protectedOrigins())) {
+    if (ReturnUrls.publicOrigin(request.origin(), context.spec().protectedOrigins()) == null) {
       return Future.succeededFuture(
           Verdict.Deny.of(
               403, "origin " + request.origin() + " is not protected by this filter\n"));
@@ -164,7 +164,7 @@ final class OAuth2LoginFilter implements Filter {
               List.of(Map.entry("content-type", "application/json")),
               "{\"error\":\"login_required\",\"message\":\"session missing or expired\"}"));
     }
-    String returnUrl = request.origin() + ReturnUrls.safePath(request.path());
+    String returnUrl = context.publicOrigin(request) + ReturnUrls.safePath(request.path());
     LoginState login =
         LoginState.fresh(
             returnUrl,
@@ -187,7 +187,7 @@ final class OAuth2LoginFilter implements Filter {
     Map<String, String> query = new LinkedHashMap<>();
     query.put("response_type", "code");
     query.put("client_id", context.spec().clientID());
-    query.put("redirect_uri", request.origin() + OAuth2Context.CALLBACK_PATH);
+    query.put("redirect_uri", context.publicOrigin(request) + OAuth2Context.CALLBACK_PATH);
     query.put("scope", String.join(" ", scopes));
     query.put("state", login.state());
     query.put("nonce", login.nonce());
@@ -212,7 +212,7 @@ final class OAuth2LoginFilter implements Filter {
             context.loginCookie(),
             login.encode(context.signer()),
             OAuth2Context.LOGIN_TTL.toSeconds(),
-            request.scheme().equals("https"),
+            context.secure(request),
             true,
             "Lax");
     return new Verdict.Deny(

@@ -21,6 +21,7 @@ import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -123,10 +124,29 @@ public final class OAuth2Module implements FilterRegistry.FilterFactory, Interce
     if (Boolean.TRUE.equals(spec.allowMalformedAccessToken())) {
       throw new IllegalArgumentException("allowMalformedAccessToken: true is not supported");
     }
-    for (OAuth2Filter.ProtectedOrigin origin : spec.protectedOrigins()) {
-      if (origin.internalOrigin() != null || !origin.allowedInternalOrigins().isEmpty()) {
-        throw new IllegalArgumentException(
-            "protectedOrigins[].internalOrigin and allowedInternalOrigins are not supported yet");
+    for (int i = 0; i < spec.protectedOrigins().size(); i++) {
+      OAuth2Filter.ProtectedOrigin origin = spec.protectedOrigins().get(i);
+      List<String> internal = new java.util.ArrayList<>(origin.allowedInternalOrigins());
+      if (origin.internalOrigin() != null) {
+        internal.add(origin.internalOrigin());
+      }
+      for (String pattern : internal) {
+        if (!pattern.matches("(\\*|https?)://[^/?#]+/?")) {
+          throw new IllegalArgumentException(
+              "protectedOrigins["
+                  + i
+                  + "]: internal origin \""
+                  + pattern
+                  + "\" (expected: scheme://authority, either may be *)");
+        }
+        if (pattern.contains("*") && Boolean.TRUE.equals(origin.includeSubdomains())) {
+          throw new IllegalArgumentException(
+              "protectedOrigins["
+                  + i
+                  + "]: internal origin \""
+                  + pattern
+                  + "\" with includeSubdomains (expected: no * with includeSubdomains: true)");
+        }
       }
     }
   }

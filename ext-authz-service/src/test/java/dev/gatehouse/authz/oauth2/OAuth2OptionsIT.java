@@ -58,11 +58,24 @@ class OAuth2OptionsIT {
                         ifRequestHeader: {name: x-shared-device}
                     """
                         .formatted(issuer))
+                + ConfigDir.filter(
+                    "behind",
+                    """
+                    OAuth2:
+                      authorizationURL: %s
+                      clientID: app
+                      secret: s3cret
+                      protectedOrigins:
+                      - origin: https://myservice.example.com
+                        allowedInternalOrigins: ["http://example.internal"]
+                    """
+                        .formatted(issuer))
                 + ConfigDir.policy(
                     "app",
                     """
                     rules:
                     - {host: "*", path: /pw/*, filters: [{name: pw}]}
+                    - {host: "*", path: /behind/*, filters: [{name: behind}]}
                     - {host: "*", path: "*", filters: [{name: remember}]}
                     """));
     byte[] key = new byte[32];
@@ -110,6 +123,22 @@ class OAuth2OptionsIT {
   void sessionCookiesLastForTheBrowserSessionOnlyWhereTheHeaderSaysSo() throws Exception {
     assertThat(sessionCookie(Map.of("x-shared-device", "1"))).doesNotContain("Max-Age");
     assertThat(sessionCookie(Map.of())).contains("Max-Age=86400");
+  }
+
+  @Test
+  void aRequestRewrittenToAnInternalOriginLogsInAtThePublicOrigin() {
+    CheckResponse login =
+        client.get("example.internal", "/behind/page?x=1", Map.of("accept", "text/html"));
+
+    assertThat(status(login)).isEqualTo(302);
+    assertThat(header(login, "location"))
+        .contains(
+            "redirect_uri=https%3A%2F%2Fmyservice.example.com%2F.ambassador%2Foauth2%2Fredirection-endpoint");
+    assertThat(header(login, "set-cookie")).contains("Secure");
+
+    CheckResponse elsewhere =
+        client.get("other.internal", "/behind/page", Map.of("accept", "text/html"));
+    assertThat(status(elsewhere)).isEqualTo(403);
   }
 
   /** Logs in, sending {@code headers} with the callback; returns its session Set-Cookie. */
