@@ -121,9 +121,6 @@ public final class OAuth2Module implements FilterRegistry.FilterFactory, Interce
     if (spec.accessTokenJWTFilter() != null) {
       throw new IllegalArgumentException("accessTokenJWTFilter is not supported yet");
     }
-    if (Boolean.TRUE.equals(spec.allowMalformedAccessToken())) {
-      throw new IllegalArgumentException("allowMalformedAccessToken: true is not supported");
-    }
     for (int i = 0; i < spec.protectedOrigins().size(); i++) {
       OAuth2Filter.ProtectedOrigin origin = spec.protectedOrigins().get(i);
       List<String> internal = new java.util.ArrayList<>(origin.allowedInternalOrigins());

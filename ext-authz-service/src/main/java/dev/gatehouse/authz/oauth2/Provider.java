@@ -221,8 +221,24 @@ final class Provider {
               return request
                   .sendForm(form)
                   .recover(e -> Future.failedFuture(new ProviderException(false, "token: " + e)))
-                  .map(Provider::tokens);
+                  .map(Provider::tokens)
+                  .map(this::wellFormed);
             });
+  }
+
+  /**
+   * Refuses an access token that is not an RFC 6750 {@code b64token} (it could not travel in an
+   * {@code Authorization: Bearer} header intact), unless {@code allowMalformedAccessToken}.
+   */
+  private Tokens wellFormed(Tokens tokens) {
+    if (!Boolean.TRUE.equals(spec.allowMalformedAccessToken())
+        && !BearerValidation.wellFormed(tokens.accessToken())) {
+      throw new ProviderException(
+          false,
+          "token endpoint issued an access token that is not an RFC 6750 b64token"
+              + " (allowMalformedAccessToken: false)");
+    }
+    return tokens;
   }
 
   private static Tokens tokens(HttpResponse<Buffer> response) {

@@ -59,6 +59,12 @@ class OAuth2OptionsIT {
                     """
                         .formatted(issuer))
                 + ConfigDir.filter(
+                    "lenient",
+                    "OAuth2:\n  authorizationURL: %s\n  clientID: app\n  secret: s3cret\n"
+                            .formatted(issuer)
+                        + "  protectedOrigins: [{origin: \"http://app.example.com\"}]\n"
+                        + "  allowMalformedAccessToken: true\n")
+                + ConfigDir.filter(
                     "behind",
                     """
                     OAuth2:
@@ -76,6 +82,7 @@ class OAuth2OptionsIT {
                     rules:
                     - {host: "*", path: /pw/*, filters: [{name: pw}]}
                     - {host: "*", path: /behind/*, filters: [{name: behind}]}
+                    - {host: "*", path: /lenient/*, filters: [{name: lenient}]}
                     - {host: "*", path: "*", filters: [{name: remember}]}
                     """));
     byte[] key = new byte[32];
@@ -139,6 +146,22 @@ class OAuth2OptionsIT {
     CheckResponse elsewhere =
         client.get("other.internal", "/behind/page", Map.of("accept", "text/html"));
     assertThat(status(elsewhere)).isEqualTo(403);
+  }
+
+  @Test
+  void aMalformedBearerTokenIsRefusedUnlessAllowedAndThenGoesToTheProvider() {
+    Map<String, String> malformed = Map.of("authorization", "Bearer not,a\"token");
+
+    CheckResponse strict = client.get("app.example.com", "/home", malformed);
+    CheckResponse lenient = client.get("app.example.com", "/lenient/x", malformed);
+
+    assertThat(status(strict)).isEqualTo(401);
+    assertThat(header(strict, "www-authenticate")).contains("not an RFC 6750 b64token");
+    // Allowed through the syntax check, the provider's userinfo endpoint then refuses it.
+    assertThat(status(lenient)).isEqualTo(401);
+    assertThat(header(lenient, "www-authenticate"))
+        .contains("token not accepted")
+        .doesNotContain("b64token");
   }
 
   /** Logs in, sending {@code headers} with the callback; returns its session Set-Cookie. */
