@@ -16,9 +16,14 @@ import java.util.Map;
  */
 final class BearerValidation {
   private final OAuth2Context context;
+  private final AccessTokenJwtFilter accessTokenJwt;
 
-  BearerValidation(OAuth2Context context) {
+  /**
+   * @param accessTokenJwt the JWT Filter that validates tokens instead, or null
+   */
+  BearerValidation(OAuth2Context context, AccessTokenJwtFilter accessTokenJwt) {
     this.context = context;
+    this.accessTokenJwt = accessTokenJwt;
   }
 
   /** RFC 6750's {@code b64token}: the characters a bearer token may have. */
@@ -33,6 +38,10 @@ final class BearerValidation {
     if (!Boolean.TRUE.equals(context.spec().allowMalformedAccessToken()) && !wellFormed(token)) {
       return Future.succeededFuture(
           challenge("invalid_token", "token is not an RFC 6750 b64token", 401));
+    }
+    if (accessTokenJwt != null) {
+      // accessTokenJWTFilter: that JWT Filter decides (its errors, its injected headers).
+      return accessTokenJwt.check(request, arguments);
     }
     AccessTokenValidation mode = context.spec().accessTokenValidation();
     boolean looksJwt = token.chars().filter(c -> c == '.').count() == 2;

@@ -34,9 +34,12 @@ final class OAuth2LoginFilter implements Filter {
   private final ClientCredentials clientCredentials;
   private final PasswordGrant passwordGrant;
 
-  OAuth2LoginFilter(OAuth2Context context) {
+  private final AccessTokenJwtFilter accessTokenJwt;
+
+  OAuth2LoginFilter(OAuth2Context context, AccessTokenJwtFilter accessTokenJwt) {
     this.context = context;
-    this.clientCredentials = new ClientCredentials(context);
+    this.accessTokenJwt = accessTokenJwt;
+    this.clientCredentials = new ClientCredentials(context, accessTokenJwt);
     this.passwordGrant = new PasswordGrant(context);
   }
 
@@ -71,7 +74,7 @@ final class OAuth2LoginFilter implements Filter {
     }
     String bearer = bearer(request.header("authorization"));
     if (bearer != null) {
-      return new BearerValidation(context).check(request, arguments, bearer);
+      return new BearerValidation(context, accessTokenJwt).check(request, arguments, bearer);
     }
     return startLogin(request, arguments);
   }

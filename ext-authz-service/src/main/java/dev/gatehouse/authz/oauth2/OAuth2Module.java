@@ -54,6 +54,14 @@ public final class OAuth2Module implements FilterRegistry.FilterFactory, Interce
 
   @Override
   public Filter create(Resource<dev.gatehouse.config.auth.Filter> resource, AuthzRuntime runtime) {
+    return create(resource, runtime, id -> null);
+  }
+
+  @Override
+  public Filter create(
+      Resource<dev.gatehouse.config.auth.Filter> resource,
+      AuthzRuntime runtime,
+      java.util.function.Function<String, Filter> served) {
     OAuth2Filter spec = resource.spec().oauth2();
     if (spec == null) {
       return null;
@@ -77,7 +85,8 @@ public final class OAuth2Module implements FilterRegistry.FilterFactory, Interce
             spec.useSessionCookies() == null
                 ? null
                 : HeaderCondition.of(spec.useSessionCookies().ifRequestHeader()));
-    OAuth2LoginFilter filter = new OAuth2LoginFilter(context);
+    OAuth2LoginFilter filter =
+        new OAuth2LoginFilter(context, AccessTokenJwtFilter.of(resource, spec, served));
     filters.put(context.id(), filter);
     return filter;
   }
@@ -118,9 +127,6 @@ public final class OAuth2Module implements FilterRegistry.FilterFactory, Interce
    * ignored, since each one changes who gets in.
    */
   private static void refuseUnimplemented(OAuth2Filter spec) {
-    if (spec.accessTokenJWTFilter() != null) {
-      throw new IllegalArgumentException("accessTokenJWTFilter is not supported yet");
-    }
     for (int i = 0; i < spec.protectedOrigins().size(); i++) {
       OAuth2Filter.ProtectedOrigin origin = spec.protectedOrigins().get(i);
       List<String> internal = new java.util.ArrayList<>(origin.allowedInternalOrigins());

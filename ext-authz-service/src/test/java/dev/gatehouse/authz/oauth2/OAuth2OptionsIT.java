@@ -65,6 +65,31 @@ class OAuth2OptionsIT {
                         + "  protectedOrigins: [{origin: \"http://app.example.com\"}]\n"
                         + "  allowMalformedAccessToken: true\n")
                 + ConfigDir.filter(
+                    "idp-jwt",
+                    """
+                    JWT:
+                      jwksURI: %s
+                      issuer: %s
+                      requireIssuer: true
+                      injectRequestHeaders:
+                      - {name: x-jwt-sub, value: "{{ .token.Claims.sub }}"}
+                    """
+                        .formatted(idp.jwksUrl("main"), issuer))
+                + ConfigDir.filter(
+                    "delegating",
+                    """
+                    OAuth2:
+                      authorizationURL: %s
+                      clientID: app
+                      secret: s3cret
+                      protectedOrigins: [{origin: "http://app.example.com"}]
+                      accessTokenJWTFilter:
+                        name: idp-jwt
+                        inheritScopeArgument: true
+                        stripInheritedScope: true
+                    """
+                        .formatted(issuer))
+                + ConfigDir.filter(
                     "behind",
                     """
                     OAuth2:
@@ -83,6 +108,10 @@ class OAuth2OptionsIT {
                     - {host: "*", path: /pw/*, filters: [{name: pw}]}
                     - {host: "*", path: /behind/*, filters: [{name: behind}]}
                     - {host: "*", path: /lenient/*, filters: [{name: lenient}]}
+                    - {host: "*", path: /delegated/*, filters: [{name: delegating}]}
+                    - host: "*"
+                      path: /delegated-admin/*
+                      filters: [{name: delegating, arguments: {scope: "https://api.example.com/admin"}}]
                     - {host: "*", path: "*", filters: [{name: remember}]}
                     """));
     byte[] key = new byte[32];
@@ -162,6 +191,34 @@ class OAuth2OptionsIT {
     assertThat(header(lenient, "www-authenticate"))
         .contains("token not accepted")
         .doesNotContain("b64token");
+  }
+
+  @Test
+  void accessTokenJwtFilterValidatesBearerTokensWithItsRulesAndHeaders() {
+    String token = idp.issueToken("main", "alice", "app", Map.of("scope", "openid read"));
+    Map<String, String> bearer = Map.of("authorization", "Bearer " + token);
+
+    CheckResponse allowed = client.get("app.example.com", "/delegated/x", bearer);
+    assertThat(status(allowed)).isEqualTo(200);
+    assertThat(header(allowed, "x-jwt-sub")).isEqualTo("alice");
+
+    // The rule's scope, inherited and stripped to "admin", is the JWT Filter's to check.
+    CheckResponse lacking = client.get("app.example.com", "/delegated-admin/x", bearer);
+    assertThat(status(lacking)).isEqualTo(403);
+    assertThat(header(lacking, "www-authenticate"))
+        .contains("insufficient_scope")
+        .contains("scope=\"admin\"");
+
+    OidcProvider other = new OidcProvider().start();
+    try {
+      String foreign = other.issueToken("main", "mallory", "app", Map.of());
+      CheckResponse refused =
+          client.get(
+              "app.example.com", "/delegated/x", Map.of("authorization", "Bearer " + foreign));
+      assertThat(status(refused)).isEqualTo(401);
+    } finally {
+      other.close();
+    }
   }
 
   /** Logs in, sending {@code headers} with the callback; returns its session Set-Cookie. */
