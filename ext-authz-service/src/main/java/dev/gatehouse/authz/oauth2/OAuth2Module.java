@@ -36,7 +36,12 @@ public final class OAuth2Module implements FilterRegistry.FilterFactory, Interce
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(OAuth2Module.class);
 
   /** The shared state OAuth2 needs: sessions, and the keys that sign cookies. */
-  public record Shared(SessionStore sessions, SigningKeys keys) {}
+  public record Shared(SessionStore sessions, SigningKeys keys) {
+    /** With one fixed signing key of at least 32 bytes. */
+    public Shared(SessionStore sessions, byte[] signingKey) {
+      this(sessions, SigningKeys.fixed(signingKey));
+    }
+  }
 
   /** How long the first OAuth2 Filter waits for the control plane's first signing key. */
   static final Duration KEYS_WAIT = Duration.ofSeconds(10);
