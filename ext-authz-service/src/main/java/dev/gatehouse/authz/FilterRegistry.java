@@ -34,6 +34,8 @@ public final class FilterRegistry {
   private final SecretSource secrets;
   private final List<FilterFactory> extensions;
   private Map<String, Compiled> previous = Map.of();
+  // The filters served now, for filters that refer to others (read at check time).
+  private volatile Map<String, Filter> served = Map.of();
 
   private record Compiled(Record spec, Filter filter) {}
 
@@ -41,6 +43,18 @@ public final class FilterRegistry {
   public interface FilterFactory {
     /** The filter for {@code resource}, or null when the type is not this factory's. */
     Filter create(Resource<dev.gatehouse.config.auth.Filter> resource, AuthzRuntime runtime);
+
+    /**
+     * As {@link #create(Resource, AuthzRuntime)}, for a filter that may refer to others: {@code
+     * filters} finds a served filter by {@code namespace/name} when a request is checked (null when
+     * there is none).
+     */
+    default Filter create(
+        Resource<dev.gatehouse.config.auth.Filter> resource,
+        AuthzRuntime runtime,
+        java.util.function.Function<String, Filter> filters) {
+      return create(resource, runtime);
+    }
   }
 
   public FilterRegistry(
@@ -77,6 +91,7 @@ public final class FilterRegistry {
       }
     }
     previous = next;
+    served = Map.copyOf(out);
     return out;
   }
 
@@ -92,7 +107,7 @@ public final class FilterRegistry {
       return dev.gatehouse.authz.external.ExternalFilters.create(spec.external(), runtime);
     }
     for (FilterFactory factory : extensions) {
-      Filter filter = factory.create(resource, runtime);
+      Filter filter = factory.create(resource, runtime, id -> served.get(id));
       if (filter != null) {
         return filter;
       }

@@ -16,12 +16,33 @@ import java.util.Map;
  */
 final class BearerValidation {
   private final OAuth2Context context;
+  private final AccessTokenJwtFilter accessTokenJwt;
 
-  BearerValidation(OAuth2Context context) {
+  /**
+   * @param accessTokenJwt the JWT Filter that validates tokens instead, or null
+   */
+  BearerValidation(OAuth2Context context, AccessTokenJwtFilter accessTokenJwt) {
     this.context = context;
+    this.accessTokenJwt = accessTokenJwt;
+  }
+
+  /** RFC 6750's {@code b64token}: the characters a bearer token may have. */
+  private static final java.util.regex.Pattern B64TOKEN =
+      java.util.regex.Pattern.compile("[A-Za-z0-9\\-._~+/]+=*");
+
+  static boolean wellFormed(String token) {
+    return B64TOKEN.matcher(token).matches();
   }
 
   Future<Verdict> check(AuthzRequest request, FilterArguments arguments, String token) {
+    if (!Boolean.TRUE.equals(context.spec().allowMalformedAccessToken()) && !wellFormed(token)) {
+      return Future.succeededFuture(
+          challenge("invalid_token", "token is not an RFC 6750 b64token", 401));
+    }
+    if (accessTokenJwt != null) {
+      // accessTokenJWTFilter: that JWT Filter decides (its errors, its injected headers).
+      return accessTokenJwt.check(request, arguments);
+    }
     AccessTokenValidation mode = context.spec().accessTokenValidation();
     boolean looksJwt = token.chars().filter(c -> c == '.').count() == 2;
     boolean asJwt =

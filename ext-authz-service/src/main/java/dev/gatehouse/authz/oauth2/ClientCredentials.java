@@ -20,9 +20,11 @@ final class ClientCredentials {
   static final String SECRET_HEADER = "x-ambassador-client-secret";
 
   private final OAuth2Context context;
+  private final AccessTokenJwtFilter accessTokenJwt;
 
-  ClientCredentials(OAuth2Context context) {
+  ClientCredentials(OAuth2Context context, AccessTokenJwtFilter accessTokenJwt) {
     this.context = context;
+    this.accessTokenJwt = accessTokenJwt;
   }
 
   Future<Verdict> check(AuthzRequest request, FilterArguments arguments) {
@@ -31,7 +33,7 @@ final class ClientCredentials {
     if (clientId == null || secret == null) {
       String bearer = OAuth2LoginFilter.bearer(request.header("authorization"));
       if (bearer != null) {
-        return new BearerValidation(context).check(request, arguments, bearer);
+        return new BearerValidation(context, accessTokenJwt).check(request, arguments, bearer);
       }
       return Future.succeededFuture(
           new Verdict.Deny(

@@ -28,7 +28,7 @@ final class LoginCallback {
       return Future.succeededFuture(
           Verdict.Deny.of(403, "login failed at the identity provider\n"));
     }
-    String redirectUri = request.origin() + OAuth2Context.CALLBACK_PATH;
+    String redirectUri = context.publicOrigin(request) + OAuth2Context.CALLBACK_PATH;
     return context
         .sessions()
         .claimOnce("state:" + login.state(), OAuth2Context.LOGIN_TTL)
@@ -92,11 +92,11 @@ final class LoginCallback {
     String target =
         ReturnUrls.originAllowed(origin(login.returnUrl()), context.spec().protectedOrigins())
             ? origin(login.returnUrl()) + ReturnUrls.safePath(path(login.returnUrl()))
-            : request.origin() + "/";
+            : context.publicOrigin(request) + "/";
     String sameSite = login.sameSite();
     // Browsers drop SameSite=None cookies that are not Secure.
-    boolean secure = request.scheme().equals("https") || sameSite.equals("None");
-    long maxAge = context.sessionCookieMaxAge();
+    boolean secure = context.secure(request) || sameSite.equals("None");
+    long maxAge = context.sessionCookieMaxAge(request);
     return context
         .sessions()
         .put(sessionId, session, context.idle())

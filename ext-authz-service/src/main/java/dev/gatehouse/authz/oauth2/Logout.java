@@ -30,7 +30,7 @@ final class Logout {
     if (!same(presented, cookie) || !same(presented, session.xsrf())) {
       return Future.succeededFuture(Verdict.Deny.of(403, "logout refused: XSRF token mismatch\n"));
     }
-    boolean secure = request.scheme().equals("https");
+    boolean secure = context.secure(request);
     return context
         .sessions()
         .remove(sessionId)
@@ -71,7 +71,7 @@ final class Logout {
   private static String fallbackTarget(OAuth2Context context, AuthzRequest request) {
     return context.spec().postLogoutRedirectURI() != null
         ? context.spec().postLogoutRedirectURI()
-        : request.origin() + "/";
+        : context.publicOrigin(request) + "/";
   }
 
   private static boolean same(String a, String b) {

@@ -32,10 +32,15 @@ import java.util.Set;
 final class OAuth2LoginFilter implements Filter {
   private final OAuth2Context context;
   private final ClientCredentials clientCredentials;
+  private final PasswordGrant passwordGrant;
 
-  OAuth2LoginFilter(OAuth2Context context) {
+  private final AccessTokenJwtFilter accessTokenJwt;
+
+  OAuth2LoginFilter(OAuth2Context context, AccessTokenJwtFilter accessTokenJwt) {
     this.context = context;
-    this.clientCredentials = new ClientCredentials(context);
+    this.accessTokenJwt = accessTokenJwt;
+    this.clientCredentials = new ClientCredentials(context, accessTokenJwt);
+    this.passwordGrant = new PasswordGrant(context);
   }
 
   OAuth2Context context() {
@@ -47,7 +52,10 @@ final class OAuth2LoginFilter implements Filter {
     if (context.spec().grantType() == GrantType.CLIENT_CREDENTIALS) {
       return clientCredentials.check(request, arguments);
     }
-    if (!ReturnUrls.originAllowed(request.origin(), context.spec().protectedOrigins())) {
+    if (context.spec().grantType() == GrantType.PASSWORD) {
+      return passwordGrant.check(request, arguments);
+    }
+    if (ReturnUrls.publicOrigin(request.origin(), context.spec().protectedOrigins()) == null) {
       return Future.succeededFuture(
           Verdict.Deny.of(
               403, "origin " + request.origin() + " is not protected by this filter\n"));
@@ -66,7 +74,7 @@ final class OAuth2LoginFilter implements Filter {
     }
     String bearer = bearer(request.header("authorization"));
     if (bearer != null) {
-      return new BearerValidation(context).check(request, arguments, bearer);
+      return new BearerValidation(context, accessTokenJwt).check(request, arguments, bearer);
     }
     return startLogin(request, arguments);
   }
@@ -159,7 +167,7 @@ final class OAuth2LoginFilter implements Filter {
               List.of(Map.entry("content-type", "application/json")),
               "{\"error\":\"login_required\",\"message\":\"session missing or expired\"}"));
     }
-    String returnUrl = request.origin() + ReturnUrls.safePath(request.path());
+    String returnUrl = context.publicOrigin(request) + ReturnUrls.safePath(request.path());
     LoginState login =
         LoginState.fresh(
             returnUrl,
@@ -182,7 +190,7 @@ final class OAuth2LoginFilter implements Filter {
     Map<String, String> query = new LinkedHashMap<>();
     query.put("response_type", "code");
     query.put("client_id", context.spec().clientID());
-    query.put("redirect_uri", request.origin() + OAuth2Context.CALLBACK_PATH);
+    query.put("redirect_uri", context.publicOrigin(request) + OAuth2Context.CALLBACK_PATH);
     query.put("scope", String.join(" ", scopes));
     query.put("state", login.state());
     query.put("nonce", login.nonce());
@@ -207,7 +215,7 @@ final class OAuth2LoginFilter implements Filter {
             context.loginCookie(),
             login.encode(context.signer()),
             OAuth2Context.LOGIN_TTL.toSeconds(),
-            request.scheme().equals("https"),
+            context.secure(request),
             true,
             "Lax");
     return new Verdict.Deny(

@@ -5,6 +5,7 @@ import dev.gatehouse.authz.AuthzRequest;
 import dev.gatehouse.authz.AuthzRuntime;
 import dev.gatehouse.authz.Filter;
 import dev.gatehouse.authz.FilterRegistry;
+import dev.gatehouse.authz.HeaderCondition;
 import dev.gatehouse.authz.Interceptor;
 import dev.gatehouse.authz.Verdict;
 import dev.gatehouse.authz.jwt.JwtValidatingFilter;
@@ -16,11 +17,11 @@ import dev.gatehouse.authz.session.SessionStore;
 import dev.gatehouse.authz.session.SigningKeys;
 import dev.gatehouse.config.Resource;
 import dev.gatehouse.config.auth.OAuth2Filter;
-import dev.gatehouse.config.auth.OAuth2Filter.GrantType;
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -35,7 +36,12 @@ public final class OAuth2Module implements FilterRegistry.FilterFactory, Interce
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(OAuth2Module.class);
 
   /** The shared state OAuth2 needs: sessions, and the keys that sign cookies. */
-  public record Shared(SessionStore sessions, SigningKeys keys) {}
+  public record Shared(SessionStore sessions, SigningKeys keys) {
+    /** With one fixed signing key of at least 32 bytes. */
+    public Shared(SessionStore sessions, byte[] signingKey) {
+      this(sessions, SigningKeys.fixed(signingKey));
+    }
+  }
 
   /** How long the first OAuth2 Filter waits for the control plane's first signing key. */
   static final Duration KEYS_WAIT = Duration.ofSeconds(10);
@@ -53,13 +59,17 @@ public final class OAuth2Module implements FilterRegistry.FilterFactory, Interce
 
   @Override
   public Filter create(Resource<dev.gatehouse.config.auth.Filter> resource, AuthzRuntime runtime) {
+    return create(resource, runtime, id -> null);
+  }
+
+  @Override
+  public Filter create(
+      Resource<dev.gatehouse.config.auth.Filter> resource,
+      AuthzRuntime runtime,
+      java.util.function.Function<String, Filter> served) {
     OAuth2Filter spec = resource.spec().oauth2();
     if (spec == null) {
       return null;
-    }
-    if (spec.grantType() == GrantType.PASSWORD) {
-      throw new IllegalArgumentException(
-          "grantType Password is not supported (expected: AuthorizationCode or ClientCredentials)");
     }
     refuseUnimplemented(spec);
     if (spec.secretName() != null) {
@@ -76,8 +86,12 @@ public final class OAuth2Module implements FilterRegistry.FilterFactory, Interce
             new CookieSigner(state.keys()),
             state.sessions(),
             runtime,
-            JwtValidatingFilter.compileTemplates(spec.injectRequestHeaders()));
-    OAuth2LoginFilter filter = new OAuth2LoginFilter(context);
+            JwtValidatingFilter.compileTemplates(spec.injectRequestHeaders()),
+            spec.useSessionCookies() == null
+                ? null
+                : HeaderCondition.of(spec.useSessionCookies().ifRequestHeader()));
+    OAuth2LoginFilter filter =
+        new OAuth2LoginFilter(context, AccessTokenJwtFilter.of(resource, spec, served));
     filters.put(context.id(), filter);
     return filter;
   }
@@ -118,19 +132,29 @@ public final class OAuth2Module implements FilterRegistry.FilterFactory, Interce
    * ignored, since each one changes who gets in.
    */
   private static void refuseUnimplemented(OAuth2Filter spec) {
-    if (spec.accessTokenJWTFilter() != null) {
-      throw new IllegalArgumentException("accessTokenJWTFilter is not supported yet");
-    }
-    if (Boolean.TRUE.equals(spec.allowMalformedAccessToken())) {
-      throw new IllegalArgumentException("allowMalformedAccessToken: true is not supported");
-    }
-    if (spec.useSessionCookies() != null && spec.useSessionCookies().ifRequestHeader() != null) {
-      throw new IllegalArgumentException("useSessionCookies.ifRequestHeader is not supported yet");
-    }
-    for (OAuth2Filter.ProtectedOrigin origin : spec.protectedOrigins()) {
-      if (origin.internalOrigin() != null || !origin.allowedInternalOrigins().isEmpty()) {
-        throw new IllegalArgumentException(
-            "protectedOrigins[].internalOrigin and allowedInternalOrigins are not supported yet");
+    for (int i = 0; i < spec.protectedOrigins().size(); i++) {
+      OAuth2Filter.ProtectedOrigin origin = spec.protectedOrigins().get(i);
+      List<String> internal = new java.util.ArrayList<>(origin.allowedInternalOrigins());
+      if (origin.internalOrigin() != null) {
+        internal.add(origin.internalOrigin());
+      }
+      for (String pattern : internal) {
+        if (!pattern.matches("(\\*|https?)://[^/?#]+/?")) {
+          throw new IllegalArgumentException(
+              "protectedOrigins["
+                  + i
+                  + "]: internal origin \""
+                  + pattern
+                  + "\" (expected: scheme://authority, either may be *)");
+        }
+        if (pattern.contains("*") && Boolean.TRUE.equals(origin.includeSubdomains())) {
+          throw new IllegalArgumentException(
+              "protectedOrigins["
+                  + i
+                  + "]: internal origin \""
+                  + pattern
+                  + "\" with includeSubdomains (expected: no * with includeSubdomains: true)");
+        }
       }
     }
   }

@@ -179,6 +179,19 @@ final class Provider {
     return tokenRequest(form, spec.clientID(), clientSecret);
   }
 
+  /** The Resource Owner Password Credentials grant (RFC 6749 4.3), as this filter's client. */
+  Future<Tokens> password(String username, String password, String scope) {
+    MultiMap form =
+        MultiMap.caseInsensitiveMultiMap()
+            .add("grant_type", "password")
+            .add("username", username)
+            .add("password", password);
+    if (!scope.isEmpty()) {
+      form.add("scope", scope);
+    }
+    return tokenRequest(form, spec.clientID(), clientSecret);
+  }
+
   Future<Tokens> clientCredentials(String clientId, String secret, String scope) {
     MultiMap form = MultiMap.caseInsensitiveMultiMap().add("grant_type", "client_credentials");
     if (!scope.isEmpty()) {
@@ -208,8 +221,24 @@ final class Provider {
               return request
                   .sendForm(form)
                   .recover(e -> Future.failedFuture(new ProviderException(false, "token: " + e)))
-                  .map(Provider::tokens);
+                  .map(Provider::tokens)
+                  .map(this::wellFormed);
             });
+  }
+
+  /**
+   * Refuses an access token that is not an RFC 6750 {@code b64token} (it could not travel in an
+   * {@code Authorization: Bearer} header intact), unless {@code allowMalformedAccessToken}.
+   */
+  private Tokens wellFormed(Tokens tokens) {
+    if (!Boolean.TRUE.equals(spec.allowMalformedAccessToken())
+        && !BearerValidation.wellFormed(tokens.accessToken())) {
+      throw new ProviderException(
+          false,
+          "token endpoint issued an access token that is not an RFC 6750 b64token"
+              + " (allowMalformedAccessToken: false)");
+    }
+    return tokens;
   }
 
   private static Tokens tokens(HttpResponse<Buffer> response) {

@@ -38,6 +38,57 @@ final class ReturnUrls {
     return false;
   }
 
+  /**
+   * The origin the browser sees for a request that reached us as {@code requestOrigin}: itself when
+   * it is protected, else the protected origin one of whose {@code allowedInternalOrigins} (or
+   * {@code internalOrigin}) it matches — a gateway in front rewrote the Host — else null.
+   */
+  static String publicOrigin(String requestOrigin, List<ProtectedOrigin> protectedOrigins) {
+    if (originAllowed(requestOrigin, protectedOrigins)) {
+      return requestOrigin;
+    }
+    URI candidate = parse(requestOrigin);
+    if (candidate == null || candidate.getHost() == null) {
+      return null;
+    }
+    for (ProtectedOrigin allowed : protectedOrigins) {
+      List<String> internal = new java.util.ArrayList<>(allowed.allowedInternalOrigins());
+      if (allowed.internalOrigin() != null) {
+        internal.add(allowed.internalOrigin());
+      }
+      for (String pattern : internal) {
+        if (internalMatches(pattern, candidate)) {
+          URI base = parse(allowed.origin());
+          return base.getScheme() + "://" + base.getRawAuthority();
+        }
+      }
+    }
+    return null;
+  }
+
+  /** {@code scheme://authority}, either part {@code *} for any; ports compare with defaults. */
+  private static boolean internalMatches(String pattern, URI candidate) {
+    int sep = pattern.indexOf("://");
+    if (sep < 0) {
+      return false;
+    }
+    String scheme = pattern.substring(0, sep);
+    String authority = pattern.substring(sep + 3);
+    int slash = authority.indexOf('/');
+    authority = slash < 0 ? authority : authority.substring(0, slash);
+    if (!scheme.equals("*") && !scheme.equalsIgnoreCase(candidate.getScheme())) {
+      return false;
+    }
+    if (authority.equals("*")) {
+      return true;
+    }
+    URI base = parse(candidate.getScheme() + "://" + authority);
+    return base != null
+        && base.getHost() != null
+        && base.getHost().equalsIgnoreCase(candidate.getHost())
+        && port(base) == port(candidate);
+  }
+
   /** {@code pathAndQuery} if it is a safe same-origin path, else {@code /}. */
   static String safePath(String pathAndQuery) {
     if (pathAndQuery == null || !pathAndQuery.startsWith("/")) {

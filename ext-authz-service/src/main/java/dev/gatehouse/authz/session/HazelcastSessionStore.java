@@ -34,20 +34,32 @@ public final class HazelcastSessionStore implements SessionStore {
 
   @Override
   public Future<Session> get(String id) {
-    return Future.fromCompletionStage(map.getAsync(id), vertx.getOrCreateContext())
-        .map(json -> json == null ? null : Session.fromJson(json));
+    return async(() -> map.getAsync(id)).map(json -> json == null ? null : Session.fromJson(json));
   }
 
   @Override
   public Future<Void> put(String id, Session session, Duration idle) {
-    return Future.fromCompletionStage(
-        map.setAsync(
-            id, session.toJson(), 0, TimeUnit.SECONDS, idle.toMillis(), TimeUnit.MILLISECONDS),
-        vertx.getOrCreateContext());
+    return async(
+        () ->
+            map.setAsync(
+                id, session.toJson(), 0, TimeUnit.SECONDS, idle.toMillis(), TimeUnit.MILLISECONDS));
   }
 
   @Override
   public Future<Void> remove(String id) {
-    return Future.fromCompletionStage(map.removeAsync(id), vertx.getOrCreateContext()).mapEmpty();
+    return async(() -> map.removeAsync(id)).mapEmpty();
+  }
+
+  /**
+   * The call's result on the caller's context. A client that is away from its cluster throws at
+   * once (rather than returning a failed stage): that becomes a failed future too.
+   */
+  private <T> Future<T> async(
+      java.util.function.Supplier<java.util.concurrent.CompletionStage<T>> call) {
+    try {
+      return Future.fromCompletionStage(call.get(), vertx.getOrCreateContext());
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
   }
 }

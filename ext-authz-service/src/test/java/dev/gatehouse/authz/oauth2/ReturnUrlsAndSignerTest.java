@@ -49,6 +49,28 @@ class ReturnUrlsAndSignerTest {
   }
 
   @Test
+  void anInternalOriginMapsToItsPublicOriginAndWildcardsMatchAnyPart() {
+    List<ProtectedOrigin> exact =
+        List.of(
+            new ProtectedOrigin(
+                "https://myservice.example.com", null, List.of("http://example.internal"), false));
+    List<ProtectedOrigin> any =
+        List.of(
+            new ProtectedOrigin("https://myservice.example.com", null, List.of("*://*"), false));
+
+    assertThat(ReturnUrls.publicOrigin("http://example.internal", exact))
+        .isEqualTo("https://myservice.example.com");
+    assertThat(ReturnUrls.publicOrigin("http://example.internal:80", exact))
+        .isEqualTo("https://myservice.example.com");
+    assertThat(ReturnUrls.publicOrigin("https://myservice.example.com", exact))
+        .isEqualTo("https://myservice.example.com");
+    assertThat(ReturnUrls.publicOrigin("https://example.internal", exact)).isNull();
+    assertThat(ReturnUrls.publicOrigin("http://evil.example", exact)).isNull();
+    assertThat(ReturnUrls.publicOrigin("http://anything:8080", any))
+        .isEqualTo("https://myservice.example.com");
+  }
+
+  @Test
   void ordinaryPathWithQueryIsKept() {
     assertThat(ReturnUrls.safePath("/orders/7?tab=items")).isEqualTo("/orders/7?tab=items");
   }

@@ -6,7 +6,6 @@ import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse.Code;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse.DescriptorStatus;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,13 +30,14 @@ final class TemplateData {
       Map<String, Object> s = new LinkedHashMap<>();
       s.put("Code", status.getCodeValue());
       if (status.hasCurrentLimit()) {
-        s.put(
-            "CurrentLimit",
-            Map.of(
-                "Name", status.getCurrentLimit().getName(),
-                "RequestsPerUnit",
-                    Integer.toUnsignedLong(status.getCurrentLimit().getRequestsPerUnit()),
-                "Unit", status.getCurrentLimit().getUnit().name()));
+        // Ordered maps: `| json` writes fields in the order of Go's struct.
+        Map<String, Object> limit = new LinkedHashMap<>();
+        limit.put("Name", status.getCurrentLimit().getName());
+        limit.put(
+            "RequestsPerUnit",
+            Integer.toUnsignedLong(status.getCurrentLimit().getRequestsPerUnit()));
+        limit.put("Unit", status.getCurrentLimit().getUnit().name());
+        s.put("CurrentLimit", limit);
       }
       s.put("LimitRemaining", Integer.toUnsignedLong(status.getLimitRemaining()));
       long micros = micros(status.getDurationUntilReset());
@@ -47,17 +47,18 @@ final class TemplateData {
       }
       statuses.add(s);
     }
-    Map<String, Object> data = new HashMap<>();
-    data.put(
-        "RateLimitResponse",
-        Map.of("OverallCode", response.getOverallCodeValue(), "Statuses", statuses));
+    Map<String, Object> data = new LinkedHashMap<>();
+    Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("OverallCode", response.getOverallCodeValue());
+    answer.put("Statuses", statuses);
+    data.put("RateLimitResponse", answer);
     data.put("RetryAfter", TemplateDuration.ofMicros(retryMicros));
     return data;
   }
 
   /** The data of a 429's body and headers: the answer's, and the status and message. */
   static Map<String, Object> ofDenial(Map<String, Object> answer) {
-    Map<String, Object> data = new HashMap<>(answer);
+    Map<String, Object> data = new LinkedHashMap<>(answer);
     data.put("status_code", 429);
     data.put("message", MESSAGE);
     // Envoy does not send its request id to the rate-limit service.
