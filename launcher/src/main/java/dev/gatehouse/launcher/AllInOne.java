@@ -1,6 +1,8 @@
 package dev.gatehouse.launcher;
 
+import dev.gatehouse.authz.DirectoryConfigSource;
 import dev.gatehouse.authz.ExtAuthzService;
+import dev.gatehouse.authz.apikey.FileSecretSource;
 import dev.gatehouse.authz.oauth2.OAuth2Module;
 import dev.gatehouse.config.distribution.Distribution;
 import dev.gatehouse.controlplane.ControlPlane;
@@ -123,8 +125,8 @@ final class AllInOne implements AutoCloseable {
         ExtAuthzService.start(
             vertx,
             ExtAuthzCommand.settings(
-                s.configDir(),
-                s.ambassadorId(),
+                new DirectoryConfigSource(s.configDir(), s.ambassadorId(), Duration.ofMillis(100)),
+                new FileSecretSource(s.configDir()),
                 s.authzGrpcPort(),
                 s.authzHttpPort(),
                 s.adminPort(1),

@@ -2,18 +2,22 @@ package dev.gatehouse.launcher;
 
 import com.hazelcast.core.HazelcastInstance;
 import dev.gatehouse.authz.AuthzRuntime;
+import dev.gatehouse.authz.ConfigSource;
+import dev.gatehouse.authz.ControlPlaneConfigSource;
 import dev.gatehouse.authz.DirectoryConfigSource;
 import dev.gatehouse.authz.ExtAuthzService;
 import dev.gatehouse.authz.apikey.FileSecretSource;
+import dev.gatehouse.authz.apikey.SecretSource;
 import dev.gatehouse.authz.oauth2.OAuth2Module;
 import dev.gatehouse.authz.session.EmbeddedHazelcast;
 import dev.gatehouse.config.distribution.Distribution;
+import dev.gatehouse.config.subscription.ControlPlaneClient;
 import io.vertx.core.Vertx;
-import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
@@ -34,70 +38,107 @@ final class ExtAuthzCommand implements Callable<Integer> {
   @Mixin Options.AuthzPorts authzPorts;
   @Mixin Options.AdminPort adminPort;
   @Mixin Options.SessionCluster sessionCluster;
+  @Mixin Options.ControlPlaneSource controlPlaneSource;
 
   @Spec private CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
-    Path configDir =
-        resources
-            .configDir()
-            .orElseThrow(
-                () ->
-                    new ParameterException(
-                        spec.commandLine(),
-                        "Missing --config-dir: the directory of Filter and FilterPolicy resources"
-                            + " (or GATEHOUSE_CONFIG_DIR)"));
+    List<String> controlPlane = controlPlaneSource.addresses();
+    if (!controlPlane.isEmpty()
+        && (resources.configDir().isPresent()
+            || !sessionCluster.members().isEmpty()
+            || !sessionCluster.client().isEmpty())) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--control-plane: given with --config-dir, --hazelcast-members or --hazelcast-client"
+              + " (expected: the control plane alone, which holds configuration and sessions)");
+    }
+    if (controlPlane.isEmpty() && resources.configDir().isEmpty()) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "Missing --config-dir: the directory of Filter and FilterPolicy resources"
+              + " (or --control-plane HOST:PORT to take them from the control plane)");
+    }
     if (!sessionCluster.members().isEmpty() && !sessionCluster.client().isEmpty()) {
       throw new ParameterException(
           spec.commandLine(), "Give either --hazelcast-members or --hazelcast-client, not both");
     }
     Vertx vertx = Vertx.vertx();
-    LazyHazelcast hazelcast = new LazyHazelcast(sessionCluster.members(), sessionCluster.client());
-    OAuth2Module oauth2 = new OAuth2Module(OAuth2Module.hazelcast(vertx, hazelcast));
+    // Released in reverse order on stop: the service first, then what it uses.
+    Deque<AutoCloseable> resourcesInUse = new ArrayDeque<>();
     ExtAuthzService service;
     try {
-      service =
-          ExtAuthzService.start(
-              vertx,
-              settings(
-                  configDir,
-                  resources.ambassadorId(),
-                  authzPorts.grpcPort(),
-                  authzPorts.httpPort(),
-                  adminPort.adminPort(),
-                  oauth2));
+      ExtAuthzService.Settings settings;
+      if (controlPlane.isEmpty()) {
+        LazyHazelcast hazelcast =
+            new LazyHazelcast(sessionCluster.members(), sessionCluster.client());
+        resourcesInUse.push(hazelcast::shutdown);
+        settings =
+            settings(
+                new DirectoryConfigSource(
+                    resources.configDir().get(), resources.ambassadorId(), Duration.ofMillis(100)),
+                new FileSecretSource(resources.configDir().get()),
+                new OAuth2Module(OAuth2Module.hazelcast(vertx, hazelcast)));
+      } else {
+        ControlPlaneClient client = ControlPlaneClient.connect(controlPlane, "gatehouse-ext-authz");
+        resourcesInUse.push(client);
+        settings =
+            settings(
+                new ControlPlaneConfigSource(
+                    client, resources.ambassadorId(), Duration.ofSeconds(10)),
+                SecretSource.unavailable("APIKey key files need --config-dir"),
+                new OAuth2Module(OAuth2Module.hazelcast(vertx, client::hazelcast)));
+      }
+      service = ExtAuthzService.start(vertx, settings);
+      resourcesInUse.push(service::close);
     } catch (RuntimeException e) {
-      hazelcast.shutdown();
+      closeAll(resourcesInUse);
       vertx.close();
       spec.commandLine().getErr().println("gatehouse ext-authz: cannot start: " + e.getMessage());
       spec.commandLine().getErr().flush();
       return Gatehouse.USAGE;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Thread hook =
-        new Thread(() -> stop(service, hazelcast, vertx, stopped), "gatehouse-ext-authz-stop");
-    Runtime.getRuntime().addShutdownHook(hook);
-    try {
-      stopped.await();
-    } catch (InterruptedException e) {
-      Runtime.getRuntime().removeShutdownHook(hook);
-      stop(service, hazelcast, vertx, stopped);
-    }
+    UntilStopped.serve(
+        () -> {
+          closeAll(resourcesInUse);
+          vertx.close().await(10, TimeUnit.SECONDS);
+        });
     return Gatehouse.OK;
   }
 
-  /** The service's settings for a directory of resources; also used by {@code gatehouse run}. */
+  private ExtAuthzService.Settings settings(
+      ConfigSource config, SecretSource secrets, OAuth2Module oauth2) {
+    return settings(
+        config,
+        secrets,
+        authzPorts.grpcPort(),
+        authzPorts.httpPort(),
+        adminPort.adminPort(),
+        oauth2);
+  }
+
+  private static void closeAll(Deque<AutoCloseable> inUse) {
+    while (!inUse.isEmpty()) {
+      try {
+        inUse.pop().close();
+      } catch (Exception e) {
+        // Stopping anyway: the rest must still be released.
+      }
+    }
+  }
+
+  /** The service's settings on the given ports; also used by {@code gatehouse run}. */
   static ExtAuthzService.Settings settings(
-      Path configDir,
-      String ambassadorId,
+      ConfigSource config,
+      SecretSource secrets,
       int grpcPort,
       int httpPort,
       int adminPort,
       OAuth2Module oauth2) {
     return new ExtAuthzService.Settings(
-        new DirectoryConfigSource(configDir, ambassadorId, Duration.ofMillis(100)),
-        new FileSecretSource(configDir),
+        config,
+        secrets,
         "0.0.0.0",
         grpcPort,
         httpPort,
@@ -107,19 +148,6 @@ final class ExtAuthzCommand implements Callable<Integer> {
         AuthzRuntime.JwksTimings.DEFAULT,
         List.of(oauth2),
         List.of(oauth2));
-  }
-
-  private static void stop(
-      ExtAuthzService service, LazyHazelcast hazelcast, Vertx vertx, CountDownLatch stopped) {
-    try {
-      service.close();
-      hazelcast.shutdown();
-      vertx.close().await(10, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      // Stopping anyway; nothing useful to do with a failure to close.
-    } finally {
-      stopped.countDown();
-    }
   }
 
   /** Starts the embedded Hazelcast member on first use only: most configurations never need it. */

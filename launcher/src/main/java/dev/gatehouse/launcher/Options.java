@@ -172,7 +172,7 @@ final class Options {
       return split(client);
     }
 
-    private static java.util.List<String> split(String list) {
+    static java.util.List<String> split(String list) {
       if (list == null || list.isBlank()) {
         return java.util.List.of();
       }
@@ -180,6 +180,22 @@ final class Options {
           .map(String::strip)
           .filter(m -> !m.isEmpty())
           .toList();
+    }
+  }
+
+  /** Services that take their configuration from the control plane instead of files. */
+  static final class ControlPlaneSource {
+    @Option(
+        names = "--control-plane",
+        paramLabel = "HOST:PORT[,HOST:PORT...]",
+        description =
+            "Take configuration (and, for ext-authz, sessions and cookie keys) from the control"
+                + " plane's Hazelcast cluster at these addresses, as a client, instead of"
+                + " --config-dir. The last configuration keeps serving while it is away.")
+    private String addresses;
+
+    java.util.List<String> addresses() {
+      return SessionCluster.split(addresses);
     }
   }
 

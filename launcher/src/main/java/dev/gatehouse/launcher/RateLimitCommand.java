@@ -31,6 +31,7 @@ final class RateLimitCommand implements Callable<Integer> {
   @Mixin Options.RateLimitPort rateLimitPort;
   @Mixin Options.AdminPort adminPort;
   @Mixin Options.RateLimitService service;
+  @Mixin Options.ControlPlaneSource controlPlaneSource;
 
   @Spec private CommandSpec spec;
 
@@ -39,15 +40,23 @@ final class RateLimitCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (resources.configDir().isEmpty()) {
+    List<String> controlPlane = controlPlaneSource.addresses();
+    if (!controlPlane.isEmpty() && resources.configDir().isPresent()) {
       throw new ParameterException(
           spec.commandLine(),
-          "--config-dir: missing (expected: the directory of rate limit configuration)");
+          "--control-plane: given with --config-dir (expected: one source of configuration)");
+    }
+    if (controlPlane.isEmpty() && resources.configDir().isEmpty()) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--config-dir: missing (expected: the directory of rate limit configuration, or"
+              + " --control-plane HOST:PORT)");
     }
     RateLimitServerOptions options =
         serverOptions(
             spec,
-            resources.configDir().get(),
+            resources.configDir().orElse(null),
+            controlPlane,
             resources.ambassadorId(),
             redis,
             rateLimitPort.rateLimitPort(),
@@ -105,6 +114,7 @@ final class RateLimitCommand implements Callable<Integer> {
   static RateLimitServerOptions serverOptions(
       CommandSpec spec,
       Path configDir,
+      List<String> controlPlane,
       String ambassadorId,
       Options.Redis redis,
       int port,
@@ -142,7 +152,8 @@ final class RateLimitCommand implements Callable<Integer> {
           s.tlsKey().orElse(null),
           limiter,
           Runtime.getRuntime().availableProcessors(),
-          Duration.ofMillis(100));
+          Duration.ofMillis(100),
+          controlPlane);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -55,6 +55,7 @@ final class RunCommand implements Callable<Integer> {
           RateLimitCommand.serverOptions(
               spec,
               dir,
+              java.util.List.of(),
               resources.ambassadorId(),
               redis,
               rateLimitPort.rateLimitPort(),
