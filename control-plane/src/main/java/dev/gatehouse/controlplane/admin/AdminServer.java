@@ -135,7 +135,7 @@ public final class AdminServer {
   }
 
   /** Emissary's switch: the ambassador Module's {@code diagnostics.enabled}, true by default. */
-  static boolean diagnosticsEnabled(ConfigState state) {
+  public static boolean diagnosticsEnabled(ConfigState state) {
     if (state == null) {
       return true;
     }
