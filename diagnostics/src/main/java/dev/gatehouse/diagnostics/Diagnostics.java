@@ -65,6 +65,11 @@ public final class Diagnostics implements AdminExtension {
   }
 
   @Override
+  public void close() {
+    portal.stop();
+  }
+
+  @Override
   public String diagPageSection() {
     return ExplainForm.HTML;
   }

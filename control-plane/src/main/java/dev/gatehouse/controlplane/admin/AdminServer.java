@@ -163,6 +163,7 @@ public final class AdminServer {
 
   public Future<Void> close() {
     events.closeAll();
+    extensions.forEach(AdminExtension::close);
     return server == null ? Future.succeededFuture() : server.close();
   }
 }
