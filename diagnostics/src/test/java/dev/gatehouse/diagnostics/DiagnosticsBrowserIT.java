@@ -138,6 +138,13 @@ class DiagnosticsBrowserIT {
     if (vertx != null) {
       vertx.close().await(20, TimeUnit.SECONDS);
     }
+    if (dir != null) {
+      try (var files = Files.walk(dir)) {
+        for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(file);
+        }
+      }
+    }
   }
 
   private static WebDriverWait waiting() {
