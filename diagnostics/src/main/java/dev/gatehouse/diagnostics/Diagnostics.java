@@ -3,6 +3,7 @@ package dev.gatehouse.diagnostics;
 import dev.gatehouse.controlplane.ConfigState;
 import dev.gatehouse.controlplane.ControlPlane;
 import dev.gatehouse.controlplane.admin.AdminExtension;
+import dev.gatehouse.controlplane.admin.AdminServer;
 import dev.gatehouse.diagnostics.explain.ExplainRequest;
 import dev.gatehouse.diagnostics.explain.ExplainText;
 import dev.gatehouse.diagnostics.explain.Explainer;
@@ -64,6 +65,11 @@ public final class Diagnostics implements AdminExtension {
   }
 
   @Override
+  public void close() {
+    portal.stop();
+  }
+
+  @Override
   public String diagPageSection() {
     return ExplainForm.HTML;
   }
@@ -84,6 +90,14 @@ public final class Diagnostics implements AdminExtension {
     var params = ctx.request().params();
     boolean html = "true".equals(params.get("html"));
     ConfigState state = controlPlane.state();
+    if (!AdminServer.diagnosticsEnabled(state)) {
+      fail(
+          ctx,
+          404,
+          "diagnostics are disabled by the ambassador Module (diagnostics.enabled: false)",
+          html);
+      return;
+    }
     if (state == null) {
       ctx.response().setStatusCode(503).end("no configuration loaded yet\n");
       return;

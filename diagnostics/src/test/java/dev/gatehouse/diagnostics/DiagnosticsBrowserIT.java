@@ -71,7 +71,8 @@ class DiagnosticsBrowserIT {
         dir.resolve("docs.yaml"),
         DOCS.replace("PETS", String.valueOf(pets.actualPort()))
             .replace("ORDERS", String.valueOf(orders.actualPort())));
-    List<Integer> ports = FreePorts.next(2);
+    List<Integer> ports = FreePorts.next(3);
+    int proxyAdmin = ports.get(2);
     controlPlane =
         new ControlPlane(
             vertx,
@@ -91,7 +92,7 @@ class DiagnosticsBrowserIT {
             URI.create("http://127.0.0.1:" + ports.get(0)),
             Duration.ofMillis(500),
             Duration.ofSeconds(5),
-            null));
+            URI.create("http://127.0.0.1:" + proxyAdmin)));
     controlPlane.start().await(60, TimeUnit.SECONDS);
     proxy =
         new EdgeProxy(
@@ -102,7 +103,7 @@ class DiagnosticsBrowserIT {
                     "diag-test",
                     "edge-proxy",
                     "127.0.0.1",
-                    0))
+                    proxyAdmin))
             .start()
             .await(60, TimeUnit.SECONDS);
     admin = "http://127.0.0.1:" + controlPlane.adminPort();
@@ -136,6 +137,13 @@ class DiagnosticsBrowserIT {
     }
     if (vertx != null) {
       vertx.close().await(20, TimeUnit.SECONDS);
+    }
+    if (dir != null) {
+      try (var files = Files.walk(dir)) {
+        for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(file);
+        }
+      }
     }
   }
 
@@ -180,6 +188,18 @@ class DiagnosticsBrowserIT {
     browser.screenshot("diag-new-mapping");
     assertThat(text("#routes")).contains("added.yaml:1");
     assertThat(marker()).isEqualTo("same page");
+  }
+
+  @Test
+  void theDiagPageShowsEachEndpointsStateFromTheEdgeProxy() throws Exception {
+    String endpoint = "127.0.0.1:" + pets.actualPort();
+    waiting()
+        .until(
+            d -> {
+              d.get(admin + "/ambassador/v0/diag/");
+              return text("#clusters").contains(endpoint + " healthy");
+            });
+    browser.screenshot("diag-endpoint-state");
   }
 
   @Test

@@ -86,6 +86,32 @@ class ExplainerTest {
   }
 
   @Test
+  void theRouteTableGetsEachRoutesRuleAndRequestFreeLimits() {
+    io.vertx.core.json.JsonArray routes = new io.vertx.core.json.JsonArray();
+    for (var row : new Compiler().compile(LOADED).routeTable()) {
+      routes.add(
+          new JsonObject()
+              .put("route_config", row.routeConfig())
+              .put("virtual_host", row.virtualHost())
+              .put("route", row.route())
+              .put("mappings", row.mappings()));
+    }
+
+    EXPLAINER.annotateRoutes(routes);
+
+    JsonObject backend =
+        routes.stream()
+            .map(JsonObject.class::cast)
+            .filter(r -> r.getJsonArray("mappings").contains("Mapping default/quote-backend"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(backend.getString("filter_policy")).isEqualTo("default/demo-policy/1");
+    assertThat(backend.getJsonArray("limits").getList())
+        .containsExactly(
+            "[generic_key=backend]: [backend-per-minute: 5 per minute (fixed_window)]");
+  }
+
+  @Test
   void aMalformedHeaderArgumentNamesTheArgument() {
     assertThatThrownBy(() -> ExplainRequest.headers(List.of("novalue")))
         .hasMessage("header: \"novalue\" (expected: Name:Value, e.g. x-env:prod)");

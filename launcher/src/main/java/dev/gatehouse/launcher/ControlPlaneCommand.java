@@ -58,7 +58,7 @@ final class ControlPlaneCommand implements Callable<Integer> {
         paramLabel = "SECONDS",
         defaultValue = "60",
         description = "How often the portal fetches every API document again. Default: 60.")
-    long docsRefreshSeconds;
+    int docsRefreshSeconds;
 
     @Option(
         names = "--edge-proxy-admin-url",

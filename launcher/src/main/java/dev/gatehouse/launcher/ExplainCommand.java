@@ -49,10 +49,11 @@ final class ExplainCommand implements Callable<Integer> {
       description = "http (the 8080 listener) or https (8443, SNI = host). Default: http.")
   private String scheme;
 
-  @Option(names = "--host", required = true, description = "The request's Host (authority).")
+  // Checked in call(), not by picocli: like every option, they may come from the environment.
+  @Option(names = "--host", description = "The request's Host (authority). Required.")
   private String host;
 
-  @Option(names = "--path", required = true, description = "The path, with its query if any.")
+  @Option(names = "--path", description = "The path, with its query if any. Required.")
   private String path;
 
   @Option(
@@ -83,6 +84,10 @@ final class ExplainCommand implements Callable<Integer> {
     if (!Files.exists(dir)) {
       throw new ParameterException(
           spec.commandLine(), "--config-dir: " + dir + ": no such file or directory");
+    }
+    if (host == null || path == null) {
+      throw new ParameterException(
+          spec.commandLine(), "Missing required option: " + (host == null ? "--host" : "--path"));
     }
     ExplainRequest request;
     try {

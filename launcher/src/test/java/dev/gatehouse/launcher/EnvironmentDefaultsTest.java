@@ -93,6 +93,7 @@ class EnvironmentDefaultsTest {
                   "--authz-grpc-port GATEHOUSE_AUTHZ_GRPC_PORT 9001",
                   "--authz-http-port GATEHOUSE_AUTHZ_HTTP_PORT 9002",
                   "--config-dir GATEHOUSE_CONFIG_DIR null",
+                  "--control-plane GATEHOUSE_CONTROL_PLANE null",
                   "--hazelcast-client GATEHOUSE_HAZELCAST_CLIENT null",
                   "--hazelcast-members GATEHOUSE_HAZELCAST_MEMBERS null")),
           Map.entry(
@@ -101,6 +102,7 @@ class EnvironmentDefaultsTest {
                   "--admin-port GATEHOUSE_ADMIN_PORT 8877",
                   "--ambassador-id GATEHOUSE_AMBASSADOR_ID default",
                   "--config-dir GATEHOUSE_CONFIG_DIR null",
+                  "--control-plane GATEHOUSE_CONTROL_PLANE null",
                   "--local-cache-size GATEHOUSE_LOCAL_CACHE_SIZE 100000",
                   "--on-store-error GATEHOUSE_ON_STORE_ERROR error",
                   "--ratelimit-port GATEHOUSE_RATELIMIT_PORT 8081",

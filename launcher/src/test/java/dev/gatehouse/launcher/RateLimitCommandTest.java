@@ -14,7 +14,8 @@ class RateLimitCommandTest {
 
     assertThat(run.exitCode()).isEqualTo(Gatehouse.USAGE);
     assertThat(run.err())
-        .startsWith("--config-dir: missing (expected: the directory of rate limit configuration)");
+        .startsWith(
+            "--config-dir: missing (expected: the directory of rate limit configuration, or --control-plane HOST:PORT)");
   }
 
   @Test

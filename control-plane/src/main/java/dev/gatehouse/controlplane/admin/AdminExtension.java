@@ -22,4 +22,7 @@ public interface AdminExtension {
    * Adds to the diag report of one configuration; runs on a worker thread, so it may block briefly.
    */
   default void annotate(ConfigState state, JsonObject report) {}
+
+  /** Releases what the extension started (timers); called when the admin server closes. */
+  default void close() {}
 }

@@ -135,7 +135,7 @@ public final class AdminServer {
   }
 
   /** Emissary's switch: the ambassador Module's {@code diagnostics.enabled}, true by default. */
-  static boolean diagnosticsEnabled(ConfigState state) {
+  public static boolean diagnosticsEnabled(ConfigState state) {
     if (state == null) {
       return true;
     }
@@ -163,6 +163,7 @@ public final class AdminServer {
 
   public Future<Void> close() {
     events.closeAll();
+    extensions.forEach(AdminExtension::close);
     return server == null ? Future.succeededFuture() : server.close();
   }
 }

@@ -191,7 +191,8 @@ public final class Explainer {
         "rate_limit",
         new RateLimitExplainer(loaded)
             .explain(http.rateLimit(), action, routed, request.clientAddress(), target));
-    return out.put("verdict", verdict(action));
+    boolean checked = "checked".equals(out.getJsonObject("authz").getString("status"));
+    return out.put("verdict", (checked ? "if ext_authz allows it, " : "") + verdict(action));
   }
 
   /** The listener that would take the request, and its HTTP settings (chain by SNI for https). */

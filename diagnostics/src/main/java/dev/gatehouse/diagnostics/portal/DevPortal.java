@@ -37,6 +37,7 @@ public final class DevPortal {
   private final Supplier<LoadResult> config;
   // Replaced whole; read by the request handlers.
   private volatile Map<String, ApiDoc> apis = Map.of();
+  private volatile long timer = -1;
 
   public DevPortal(Vertx vertx, DiagnosticsOptions options, Supplier<LoadResult> config) {
     this.vertx = vertx;
@@ -59,7 +60,14 @@ public final class DevPortal {
   /** Fetches now, then every refresh interval. */
   public void start() {
     refresh();
-    vertx.setPeriodic(options.docsRefresh().toMillis(), id -> refresh());
+    timer = vertx.setPeriodic(options.docsRefresh().toMillis(), id -> refresh());
+  }
+
+  /** Stops the periodic refresh. */
+  public void stop() {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
   }
 
   public List<ApiDoc> apis() {
