@@ -26,6 +26,22 @@ class ExtAuthzCommandTest {
   }
 
   @Test
+  void controlPlaneWithASessionClusterIsAUsageError() {
+    Execution run =
+        Execution.of(
+            "ext-authz",
+            "--control-plane",
+            "127.0.0.1:5701",
+            "--hazelcast-members",
+            "127.0.0.1:5801");
+
+    assertThat(run.exitCode()).isEqualTo(Gatehouse.USAGE);
+    assertThat(run.err())
+        .startsWith(
+            "--control-plane: given with --config-dir, --hazelcast-members or --hazelcast-client");
+  }
+
+  @Test
   void membersAndClientModeTogetherAreAUsageError() {
     Execution run =
         Execution.of(

@@ -19,6 +19,17 @@ class RateLimitCommandTest {
   }
 
   @Test
+  void controlPlaneAndConfigDirTogetherAreAUsageError() {
+    Execution run =
+        Execution.of("ratelimit", "--config-dir", ".", "--control-plane", "127.0.0.1:5701");
+
+    assertThat(run.exitCode()).isEqualTo(Gatehouse.USAGE);
+    assertThat(run.err())
+        .startsWith(
+            "--control-plane: given with --config-dir (expected: one source of configuration)");
+  }
+
+  @Test
   void unknownFailureModeIsAUsageError() {
     Execution run = Execution.of("ratelimit", "--config-dir", ".", "--on-store-error", "shrug");
 
