@@ -39,7 +39,10 @@ class EnvironmentDefaultsTest {
               "--cluster-members GATEHOUSE_CLUSTER_MEMBERS null",
               "--config-dir GATEHOUSE_CONFIG_DIR null",
               "--hazelcast-port GATEHOUSE_HAZELCAST_PORT 5701",
+              "--ingress-class GATEHOUSE_INGRESS_CLASS ambassador",
               "--kubernetes GATEHOUSE_KUBERNETES false",
+              "--namespace GATEHOUSE_NAMESPACE null",
+              "--status-address GATEHOUSE_STATUS_ADDRESS null",
               "--xds-port GATEHOUSE_XDS_PORT 18000"),
           "edge-proxy",
           List.of(
