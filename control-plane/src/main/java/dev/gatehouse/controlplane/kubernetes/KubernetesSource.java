@@ -23,7 +23,6 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -51,7 +50,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class KubernetesSource implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesSource.class);
-  static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 
   /** One reading of the cluster. */
   public record Snapshot(LoadResult loaded, ClusterDirectory directory) {}
@@ -70,6 +68,7 @@ public final class KubernetesSource implements AutoCloseable {
   private final Map<Kind, SharedIndexInformer<GenericKubernetesResource>> crds =
       new EnumMap<>(Kind.class);
   private final List<SharedIndexInformer<?>> all = new ArrayList<>();
+  private final CustomResourceTexts texts;
   private SharedIndexInformer<Service> services;
   private SharedIndexInformer<EndpointSlice> slices;
   private SharedIndexInformer<Secret> secrets;
@@ -90,6 +89,11 @@ public final class KubernetesSource implements AutoCloseable {
     this.options = Objects.requireNonNull(options, "options");
     this.ambassadorId = Objects.requireNonNull(ambassadorId, "ambassadorId");
     this.listener = Objects.requireNonNull(listener, "listener");
+    this.texts = new CustomResourceTexts(client.getKubernetesSerialization());
+  }
+
+  private Secret secret(String namespace, String name) {
+    return secrets == null ? null : secrets.getStore().getByKey(namespace + "/" + name);
   }
 
   /**
@@ -230,6 +234,9 @@ public final class KubernetesSource implements AutoCloseable {
   private void build() {
     ResourceLoader loader = new ResourceLoader(ambassadorId);
     Map<String, String> nextTexts = new HashMap<>();
+    // Texts for the services where they differ from what the loader read: Secrets resolved.
+    Map<String, String> published = new HashMap<>();
+    List<ConfigError> extraProblems = new ArrayList<>();
     for (Map.Entry<Kind, SharedIndexInformer<GenericKubernetesResource>> crd : crds.entrySet()) {
       List<GenericKubernetesResource> objects = new ArrayList<>(crd.getValue().getStore().list());
       objects.sort(
@@ -237,13 +244,17 @@ public final class KubernetesSource implements AutoCloseable {
               o -> o.getMetadata().getNamespace() + "/" + o.getMetadata().getName()));
       for (GenericKubernetesResource object : objects) {
         String origin = origin(crd.getKey().yamlName(), object);
-        String text = text(object);
+        String text = texts.text(object, null);
         nextTexts.put(origin, text);
         loader.addText(text, origin);
+        if (crd.getKey() == Kind.FILTER) {
+          texts
+              .oauth2Secret(object, origin, extraProblems, this::secret)
+              .ifPresent(secret -> published.put(origin, texts.text(object, secret)));
+        }
       }
     }
     ClusterDirectory directory = Directories.of(list(services), list(slices), list(secrets));
-    List<ConfigError> ingressProblems = new ArrayList<>();
     if (ingresses != null) {
       List<Ingress> ours = new ArrayList<>();
       for (Ingress ingress : ingresses.getStore().list()) {
@@ -272,13 +283,13 @@ public final class KubernetesSource implements AutoCloseable {
                 + ingress.getMetadata().getName();
         translation
             .problems()
-            .forEach(p -> ingressProblems.add(ConfigError.error(Source.of(origin), id, p)));
+            .forEach(p -> extraProblems.add(ConfigError.error(Source.of(origin), id, p)));
       }
     }
     LoadResult loaded = loader.result();
-    if (!ingressProblems.isEmpty()) {
+    if (!extraProblems.isEmpty()) {
       List<ConfigError> problems = new ArrayList<>(loaded.problems());
-      problems.addAll(ingressProblems);
+      problems.addAll(extraProblems);
       loaded = new LoadResult(loaded.resources(), loaded.rejected(), problems, loaded.ignored());
     }
     LoadResult merged = current == null ? loaded : LastGood.merge(current, loaded);
@@ -287,7 +298,10 @@ public final class KubernetesSource implements AutoCloseable {
     Map<String, String> accepted = new HashMap<>();
     for (Resource<?> resource : merged.resources()) {
       String origin = resource.source().origin();
-      String text = fresh.contains(resource) ? nextTexts.get(origin) : acceptedTexts.get(origin);
+      String text =
+          fresh.contains(resource)
+              ? published.getOrDefault(origin, nextTexts.get(origin))
+              : acceptedTexts.get(origin);
       if (text != null) {
         accepted.put(origin, text);
       }
@@ -321,35 +335,6 @@ public final class KubernetesSource implements AutoCloseable {
         + object.getMetadata().getNamespace()
         + "/"
         + object.getMetadata().getName();
-  }
-
-  /**
-   * The object as the user wrote it: apiVersion, kind, name, namespace, labels, annotations (not
-   * kubectl's copy of the last applied object) and spec. Status and server fields are left out.
-   */
-  private String text(GenericKubernetesResource object) {
-    Map<String, Object> metadata = new LinkedHashMap<>();
-    metadata.put("name", object.getMetadata().getName());
-    metadata.put("namespace", object.getMetadata().getNamespace());
-    if (object.getMetadata().getLabels() != null && !object.getMetadata().getLabels().isEmpty()) {
-      metadata.put("labels", object.getMetadata().getLabels());
-    }
-    Map<String, String> annotations = new LinkedHashMap<>();
-    if (object.getMetadata().getAnnotations() != null) {
-      annotations.putAll(object.getMetadata().getAnnotations());
-      annotations.remove(LAST_APPLIED);
-    }
-    if (!annotations.isEmpty()) {
-      metadata.put("annotations", annotations);
-    }
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("apiVersion", object.getApiVersion());
-    out.put("kind", object.getKind());
-    out.put("metadata", metadata);
-    if (object.getAdditionalProperties().containsKey("spec")) {
-      out.put("spec", object.getAdditionalProperties().get("spec"));
-    }
-    return client.getKubernetesSerialization().asYaml(out);
   }
 
   /**

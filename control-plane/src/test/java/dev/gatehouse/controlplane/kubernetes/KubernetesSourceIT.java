@@ -383,4 +383,55 @@ class KubernetesSourceIT {
     }
     assertThat(controlPlane.state().compiled().toString()).doesNotContain("PRIVATE KEY");
   }
+
+  @Test
+  void anOAuth2SecretNameReachesTheServicesConfigAsItsValueOnly() throws Exception {
+    client
+        .resource(
+            load(
+                "apiVersion: v1\nkind: Secret\nmetadata: {name: sso, namespace: default}\n"
+                    + "data: {oauth2-client-secret: "
+                    + Base64.getEncoder().encodeToString("s3cr3t-value".getBytes())
+                    + "}\n",
+                io.fabric8.kubernetes.api.model.Secret.class))
+        .create();
+    apply(
+        Kind.FILTER,
+        "apiVersion: getambassador.io/v3alpha1\nkind: Filter\n"
+            + "metadata: {name: sso, namespace: default}\nspec:\n  OAuth2:\n"
+            + "    authorizationURL: https://idp.example/\n    clientID: gatehouse\n"
+            + "    secretName: sso\n"
+            + "    protectedOrigins: [{origin: 'https://app.example'}]\n");
+    try (KubernetesSource source =
+        new KubernetesSource(client, KubernetesOptions.defaults(), "default", s -> {})) {
+      var loaded = source.start();
+      var filter = loaded.ofKind(Kind.FILTER, dev.gatehouse.config.auth.Filter.class).get(0);
+
+      var published = source.document(filter).orElseThrow();
+
+      assertThat(loaded.errors()).isEmpty();
+      assertThat(published.origin()).isEqualTo("kubernetes:Filter/default/sso");
+      assertThat(published.yaml()).contains("s3cr3t-value").doesNotContain("secretName");
+      assertThat(loaded.toString()).doesNotContain("s3cr3t-value");
+    }
+  }
+
+  @Test
+  void anOAuth2SecretNameWithoutItsSecretIsAnErrorOnTheFilter() throws Exception {
+    apply(
+        Kind.FILTER,
+        "apiVersion: getambassador.io/v3alpha1\nkind: Filter\n"
+            + "metadata: {name: sso, namespace: default}\nspec:\n  OAuth2:\n"
+            + "    authorizationURL: https://idp.example/\n    clientID: gatehouse\n"
+            + "    secretName: missing\n"
+            + "    protectedOrigins: [{origin: 'https://app.example'}]\n");
+    try (KubernetesSource source =
+        new KubernetesSource(client, KubernetesOptions.defaults(), "default", s -> {})) {
+      assertThat(source.start().errors().toString())
+          .contains(
+              "kubernetes:Filter/default/sso: Filter default/sso: spec.OAuth2.secretName: Secret"
+                  + " default/missing not found (expected: a Secret with the key"
+                  + " oauth2-client-secret)");
+    }
+  }
 }
