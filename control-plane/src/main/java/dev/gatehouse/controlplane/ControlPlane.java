@@ -46,6 +46,7 @@ public final class ControlPlane {
   private volatile boolean ready;
   private ConfigWatcher watcher;
   private final KubernetesSource kubernetes;
+  private final KubernetesStatus status;
   private volatile Replicas replicas;
 
   public ControlPlane(Vertx vertx, ControlPlaneOptions options) {
@@ -71,8 +72,9 @@ public final class ControlPlane {
                 kubernetesOptions,
                 options.ambassadorId(),
                 snapshot -> apply(snapshot.loaded(), snapshot.directory()));
+    this.status =
+        kubernetes == null ? null : new KubernetesStatus(kubernetes, options.ambassadorId());
     if (kubernetes != null) {
-      KubernetesStatus status = new KubernetesStatus(kubernetes, options.ambassadorId());
       onApplied(
           state -> {
             if (replicas == null || replicas.isLeader()) {
@@ -128,6 +130,16 @@ public final class ControlPlane {
         .map(
             started -> {
               replicas = started;
+              if (status != null) {
+                // A new leader writes at once what its predecessor may have left undone.
+                started.onLeading(
+                    () -> {
+                      ConfigState now = state;
+                      if (now != null) {
+                        status.write(now);
+                      }
+                    });
+              }
               ServiceConfigs services =
                   kubernetes != null
                       ? new ServiceConfigs(kubernetes::document)

@@ -79,6 +79,8 @@ public final class KubernetesSource implements AutoCloseable {
   private long lastChange;
   private boolean scheduled;
   private Map<String, String> acceptedTexts = new HashMap<>();
+  // Renderings by origin and resourceVersion: an unchanged object is not rendered again.
+  private Map<String, String> rendered = new HashMap<>();
 
   public KubernetesSource(
       KubernetesClient client,
@@ -237,6 +239,7 @@ public final class KubernetesSource implements AutoCloseable {
     // Texts for the services where they differ from what the loader read: Secrets resolved.
     Map<String, String> published = new HashMap<>();
     List<ConfigError> extraProblems = new ArrayList<>();
+    Map<String, String> nextRendered = new HashMap<>();
     for (Map.Entry<Kind, SharedIndexInformer<GenericKubernetesResource>> crd : crds.entrySet()) {
       List<GenericKubernetesResource> objects = new ArrayList<>(crd.getValue().getStore().list());
       objects.sort(
@@ -244,7 +247,12 @@ public final class KubernetesSource implements AutoCloseable {
               o -> o.getMetadata().getNamespace() + "/" + o.getMetadata().getName()));
       for (GenericKubernetesResource object : objects) {
         String origin = origin(crd.getKey().yamlName(), object);
-        String text = texts.text(object, null);
+        String version = origin + "@" + object.getMetadata().getResourceVersion();
+        String text = rendered.get(version);
+        if (text == null) {
+          text = texts.text(object, null);
+        }
+        nextRendered.put(version, text);
         nextTexts.put(origin, text);
         loader.addText(text, origin);
         if (crd.getKey() == Kind.FILTER) {
@@ -307,6 +315,7 @@ public final class KubernetesSource implements AutoCloseable {
       }
     }
     acceptedTexts = accepted;
+    rendered = nextRendered;
     current = merged;
     listener.accept(new Snapshot(merged, directory));
   }
