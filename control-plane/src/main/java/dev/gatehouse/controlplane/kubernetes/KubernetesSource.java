@@ -23,6 +23,7 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -104,32 +105,67 @@ public final class KubernetesSource implements AutoCloseable {
    * installed is skipped with a warning (Emissary without Edge Stack has no Filter CRD).
    */
   public LoadResult start() {
+    Map<Kind, SharedIndexInformer<GenericKubernetesResource>> kinds = new EnumMap<>(Kind.class);
     for (Kind kind : Kind.values()) {
       var operation = client.genericKubernetesResources(AmbassadorKinds.context(kind));
-      SharedIndexInformer<GenericKubernetesResource> informer =
-          startInformer(
-              "getambassador.io " + kind.yamlName(),
+      kinds.put(
+          kind,
+          informer(
               options.namespace() == null
                   ? operation.inAnyNamespace()
                   : operation.inNamespace(options.namespace()),
-              KubernetesSource::specChanged);
-      if (informer != null) {
-        crds.put(kind, informer);
-      }
+              KubernetesSource::specChanged));
     }
-    services = startInformer("Services", scope(client.services()), (a, b) -> true);
-    slices =
-        startInformer(
-            "EndpointSlices", scope(client.discovery().v1().endpointSlices()), (a, b) -> true);
-    secrets = startInformer("Secrets", scope(client.secrets()), (a, b) -> true);
-    ingresses =
-        startInformer(
-            "Ingresses",
+    SharedIndexInformer<Service> serviceInformer =
+        informer(scope(client.services()), (a, b) -> true);
+    SharedIndexInformer<EndpointSlice> sliceInformer =
+        informer(scope(client.discovery().v1().endpointSlices()), (a, b) -> true);
+    SharedIndexInformer<Secret> secretInformer = informer(scope(client.secrets()), (a, b) -> true);
+    SharedIndexInformer<Ingress> ingressInformer =
+        informer(
             scope(client.network().v1().ingresses()),
             (a, b) ->
                 !Objects.equals(a.getSpec(), b.getSpec())
                     || !Objects.equals(
                         a.getMetadata().getAnnotations(), b.getMetadata().getAnnotations()));
+    // All list at once: one slow or failing kind does not hold the others back.
+    Map<String, SharedIndexInformer<?>> starting = new LinkedHashMap<>();
+    kinds.forEach(
+        (kind, informer) -> starting.put("getambassador.io " + kind.yamlName(), informer));
+    starting.put("Services", serviceInformer);
+    starting.put("EndpointSlices", sliceInformer);
+    starting.put("Secrets", secretInformer);
+    starting.put("Ingresses", ingressInformer);
+    Map<String, java.util.concurrent.CompletableFuture<Void>> started = new LinkedHashMap<>();
+    starting.forEach((what, informer) -> started.put(what, informer.start().toCompletableFuture()));
+    List<String> failures = new ArrayList<>();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    for (Map.Entry<String, java.util.concurrent.CompletableFuture<Void>> entry :
+        started.entrySet()) {
+      SharedIndexInformer<?> informer = starting.get(entry.getKey());
+      if (await(entry.getKey(), entry.getValue(), deadline, failures)) {
+        all.add(informer);
+      } else {
+        informer.stop();
+      }
+    }
+    if (all.isEmpty()) {
+      throw new IllegalStateException(
+          "cannot list anything from the Kubernetes API "
+              + client.getMasterUrl()
+              + ": "
+              + failures);
+    }
+    kinds.forEach(
+        (kind, informer) -> {
+          if (all.contains(informer)) {
+            crds.put(kind, informer);
+          }
+        });
+    services = all.contains(serviceInformer) ? serviceInformer : null;
+    slices = all.contains(sliceInformer) ? sliceInformer : null;
+    secrets = all.contains(secretInformer) ? secretInformer : null;
+    ingresses = all.contains(ingressInformer) ? ingressInformer : null;
     try {
       return executor
           .submit(
@@ -158,8 +194,8 @@ public final class KubernetesSource implements AutoCloseable {
     boolean changed(T before, T after);
   }
 
-  private <T extends HasMetadata> SharedIndexInformer<T> startInformer(
-      String what, io.fabric8.kubernetes.client.dsl.Informable<T> source, Relevant<T> relevant) {
+  private <T extends HasMetadata> SharedIndexInformer<T> informer(
+      io.fabric8.kubernetes.client.dsl.Informable<T> source, Relevant<T> relevant) {
     SharedIndexInformer<T> informer = source.runnableInformer(0);
     informer.addEventHandler(
         new ResourceEventHandler<T>() {
@@ -180,20 +216,30 @@ public final class KubernetesSource implements AutoCloseable {
             changed();
           }
         });
+    return informer;
+  }
+
+  /** Waits for one informer's first list; a failure is logged and noted, never thrown. */
+  private static boolean await(
+      String what,
+      java.util.concurrent.CompletableFuture<Void> started,
+      long deadline,
+      List<String> failures) {
     try {
-      informer.start().toCompletableFuture().get(60, TimeUnit.SECONDS);
-      all.add(informer);
-      return informer;
+      started.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      return true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      informer.stop();
       throw new IllegalStateException("interrupted while listing " + what, e);
     } catch (ExecutionException | TimeoutException e) {
-      informer.stop();
       Throwable cause = e.getCause() == null ? e : e.getCause();
+      while (cause.getCause() != null && cause.getMessage() == null) {
+        cause = cause.getCause();
+      }
+      failures.add(what + ": " + cause);
       LOG.warn(
-          "cannot watch {} (is its CRD installed, may we list it?): {}", what, cause.getMessage());
-      return null;
+          "cannot watch {} (is its CRD installed, may we list it?): {}", what, cause.toString());
+      return false;
     }
   }
 
