@@ -5,12 +5,17 @@ import dev.gatehouse.config.watch.ConfigWatcher;
 import dev.gatehouse.controlplane.admin.AdminExtension;
 import dev.gatehouse.controlplane.admin.AdminServer;
 import dev.gatehouse.controlplane.admin.ControlPlaneMetrics;
+import dev.gatehouse.controlplane.compile.ClusterDirectory;
 import dev.gatehouse.controlplane.compile.CompiledConfig;
 import dev.gatehouse.controlplane.compile.Compiler;
+import dev.gatehouse.controlplane.kubernetes.KubernetesOptions;
+import dev.gatehouse.controlplane.kubernetes.KubernetesSource;
+import dev.gatehouse.controlplane.kubernetes.KubernetesStatus;
 import dev.gatehouse.controlplane.replicas.Replicas;
 import dev.gatehouse.controlplane.replicas.ServiceConfigs;
 import dev.gatehouse.controlplane.xds.XdsCallbacks;
 import dev.gatehouse.controlplane.xds.XdsServer;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Instant;
@@ -22,10 +27,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The control plane of one process: watches the config directory, compiles each new configuration
- * on the watcher's thread, publishes it to the xDS server (on its Vert.x context) and to the
- * listeners (Hazelcast publication), and serves the admin endpoints. A configuration that fails to
- * compile is reported and the last good snapshot keeps serving.
+ * The control plane of one process: watches the config directory (or Kubernetes), compiles each new
+ * configuration on the source's thread, publishes it to the xDS server (on its Vert.x context) and
+ * to the listeners (Hazelcast publication), and serves the admin endpoints. A configuration that
+ * fails to compile is reported and the last good snapshot keeps serving.
  */
 public final class ControlPlane {
   private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
@@ -41,11 +46,43 @@ public final class ControlPlane {
   private volatile ConfigState state;
   private volatile boolean ready;
   private ConfigWatcher watcher;
+  private final KubernetesSource kubernetes;
+  private final KubernetesStatus status;
   private volatile Replicas replicas;
 
   public ControlPlane(Vertx vertx, ControlPlaneOptions options) {
+    this(vertx, options, null, null);
+  }
+
+  /**
+   * A control plane that reads Kubernetes through {@code client} instead of a directory; the leader
+   * writes statuses.
+   */
+  public ControlPlane(
+      Vertx vertx,
+      ControlPlaneOptions options,
+      KubernetesOptions kubernetesOptions,
+      KubernetesClient client) {
     this.vertx = vertx;
     this.options = options;
+    this.kubernetes =
+        client == null
+            ? null
+            : new KubernetesSource(
+                client,
+                kubernetesOptions,
+                options.ambassadorId(),
+                snapshot -> apply(snapshot.loaded(), snapshot.directory()));
+    this.status =
+        kubernetes == null ? null : new KubernetesStatus(kubernetes, options.ambassadorId());
+    if (kubernetes != null) {
+      onApplied(
+          state -> {
+            if (replicas == null || replicas.isLeader()) {
+              status.write(state);
+            }
+          });
+    }
     this.xds = new XdsServer(vertx, callbacks);
     this.metrics = new ControlPlaneMetrics(callbacks, () -> state);
     this.admin = new AdminServer(vertx, this, metrics);
@@ -73,8 +110,14 @@ public final class ControlPlane {
             a ->
                 vertx.executeBlocking(
                     () -> {
+                      if (kubernetes != null) {
+                        kubernetes.start();
+                        return this;
+                      }
                       watcher =
-                          ConfigWatcher.builder(options.configDir(), this::apply)
+                          ConfigWatcher.builder(
+                                  options.configDir(),
+                                  loaded -> apply(loaded, ClusterDirectory.NONE))
                               .ambassadorId(options.ambassadorId())
                               .pollInterval(options.pollInterval())
                               .quietPeriod(options.pollInterval())
@@ -94,18 +137,31 @@ public final class ControlPlane {
         .map(
             started -> {
               replicas = started;
-              ServiceConfigs services = new ServiceConfigs(options.configDir());
+              if (status != null) {
+                // A new leader writes at once what its predecessor may have left undone.
+                started.onLeading(
+                    () -> {
+                      ConfigState now = state;
+                      if (now != null) {
+                        status.write(now);
+                      }
+                    });
+              }
+              ServiceConfigs services =
+                  kubernetes != null
+                      ? new ServiceConfigs(kubernetes::document)
+                      : new ServiceConfigs(options.configDir());
               onApplied(state -> started.publish(services.compile(state.loaded())));
               return null;
             });
   }
 
-  /** Compiles and publishes one configuration; runs on the watcher's thread. */
-  private void apply(LoadResult loaded) {
+  /** Compiles and publishes one configuration; runs on the source's thread. */
+  private void apply(LoadResult loaded, ClusterDirectory directory) {
     long started = System.nanoTime();
     CompiledConfig compiled;
     try {
-      compiled = compiler.compile(loaded);
+      compiled = compiler.compile(loaded, directory);
     } catch (RuntimeException e) {
       // A compiler bug must not take the served configuration away.
       LOG.error("compiling the configuration failed; the last good one keeps serving", e);
@@ -174,6 +230,9 @@ public final class ControlPlane {
     ready = false;
     if (watcher != null) {
       watcher.close();
+    }
+    if (kubernetes != null) {
+      kubernetes.close();
     }
     Future<Void> left =
         replicas == null

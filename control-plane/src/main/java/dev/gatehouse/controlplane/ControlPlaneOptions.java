@@ -9,7 +9,8 @@ import java.util.Objects;
 /**
  * How to run a control plane.
  *
- * @param configDir the watched directory (or file) of getambassador.io YAML
+ * @param configDir the watched directory (or file) of getambassador.io YAML; null when the
+ *     resources come from Kubernetes
  * @param xdsPort 0 for any free port (tests)
  * @param adminPort 0 for any free port (tests)
  * @param pollInterval how often the directory is checked; a change applies after it is quiet for as
@@ -26,7 +27,6 @@ public record ControlPlaneOptions(
     ReplicaOptions replicas) {
 
   public ControlPlaneOptions {
-    Objects.requireNonNull(configDir, "configDir");
     Objects.requireNonNull(ambassadorId, "ambassadorId");
     Objects.requireNonNull(bindHost, "bindHost");
     Objects.requireNonNull(compiler, "compiler");

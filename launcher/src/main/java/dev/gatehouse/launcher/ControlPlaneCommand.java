@@ -3,9 +3,12 @@ package dev.gatehouse.launcher;
 import dev.gatehouse.config.distribution.Distribution;
 import dev.gatehouse.controlplane.ControlPlane;
 import dev.gatehouse.controlplane.ControlPlaneOptions;
+import dev.gatehouse.controlplane.kubernetes.KubernetesOptions;
 import dev.gatehouse.controlplane.replicas.ReplicaOptions;
 import dev.gatehouse.diagnostics.Diagnostics;
 import dev.gatehouse.diagnostics.DiagnosticsOptions;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.vertx.core.Vertx;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -34,8 +37,12 @@ final class ControlPlaneCommand implements Callable<Integer> {
 
   @Option(
       names = "--kubernetes",
-      description = "Watch getambassador.io resources in the Kubernetes cluster.")
+      description =
+          "Watch getambassador.io resources, Ingresses, Services, EndpointSlices and Secrets in"
+              + " the Kubernetes cluster (in-cluster service account, or ~/.kube/config).")
   boolean kubernetes;
+
+  @Mixin Options.Kubernetes kubernetesOptions;
 
   @Mixin Options.AdminPort adminPort;
   @Mixin Options.ControlPlanePorts controlPlanePorts;
@@ -79,23 +86,21 @@ final class ControlPlaneCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (kubernetes) {
-      spec.commandLine()
-          .getErr()
-          .println(
-              "gatehouse control-plane: --kubernetes is not available yet (the Kubernetes source"
-                  + " comes with a later part of issue #5); use --config-dir");
-      spec.commandLine().getErr().flush();
-      return Gatehouse.USAGE;
+    if (kubernetes && resources.configDir().isPresent()) {
+      throw new ParameterException(
+          spec.commandLine(), "--kubernetes and --config-dir: give one source, not both");
     }
     Path dir =
-        resources
-            .configDir()
-            .orElseThrow(
-                () ->
-                    new ParameterException(
-                        spec.commandLine(), "Missing required option: --config-dir=DIR"));
-    if (!Files.exists(dir)) {
+        kubernetes
+            ? null
+            : resources
+                .configDir()
+                .orElseThrow(
+                    () ->
+                        new ParameterException(
+                            spec.commandLine(),
+                            "Missing required option: --config-dir=DIR (or --kubernetes)"));
+    if (dir != null && !Files.exists(dir)) {
       throw new ParameterException(
           spec.commandLine(), "--config-dir: " + dir + ": no such file or directory");
     }
@@ -122,14 +127,25 @@ final class ControlPlaneCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
     Vertx vertx = Vertx.vertx();
-    ControlPlane controlPlane = new ControlPlane(vertx, options);
+    KubernetesClient client = kubernetes ? new KubernetesClientBuilder().build() : null;
+    ControlPlane controlPlane =
+        new ControlPlane(
+            vertx,
+            options,
+            new KubernetesOptions(
+                kubernetesOptions.namespace().orElse(null),
+                kubernetesOptions.ingressClass(),
+                kubernetesOptions.statusAddress().orElse(null),
+                Duration.ofMillis(100)),
+            client);
     Diagnostics.install(vertx, controlPlane, diagnosticsOptions);
     CountDownLatch stopped = new CountDownLatch(1);
-    Thread hook = new Thread(() -> stop(controlPlane, vertx, stopped), "gatehouse-shutdown");
+    Thread hook =
+        new Thread(() -> stop(controlPlane, vertx, stopped, client), "gatehouse-shutdown");
     try {
       controlPlane.start().await(60, TimeUnit.SECONDS);
     } catch (Exception e) {
-      stop(controlPlane, vertx, stopped);
+      stop(controlPlane, vertx, stopped, client);
       spec.commandLine().getErr().println("gatehouse control-plane: cannot start: " + e);
       spec.commandLine().getErr().flush();
       return Gatehouse.USAGE;
@@ -141,7 +157,13 @@ final class ControlPlaneCommand implements Callable<Integer> {
         controlPlane.xds().actualPort(),
         controlPlane.adminPort(),
         controlPlane.replicas().memberId(),
-        dir);
+        dir != null
+            ? dir
+            : "Kubernetes "
+                + kubernetesOptions
+                    .namespace()
+                    .map(n -> "namespace " + n)
+                    .orElse("(all namespaces)"));
     out.flush();
     Runtime.getRuntime().addShutdownHook(hook);
     try {
@@ -149,15 +171,19 @@ final class ControlPlaneCommand implements Callable<Integer> {
     } catch (InterruptedException e) {
       // Asked to stop in-process (tests, the all-in-one mode): shut down cleanly.
       Runtime.getRuntime().removeShutdownHook(hook);
-      stop(controlPlane, vertx, stopped);
+      stop(controlPlane, vertx, stopped, client);
     }
     return Gatehouse.OK;
   }
 
-  private static void stop(ControlPlane controlPlane, Vertx vertx, CountDownLatch stopped) {
+  private static void stop(
+      ControlPlane controlPlane, Vertx vertx, CountDownLatch stopped, KubernetesClient client) {
     try {
       controlPlane.close().await(10, TimeUnit.SECONDS);
       vertx.close().await(10, TimeUnit.SECONDS);
+      if (client != null) {
+        client.close();
+      }
     } catch (Exception e) {
       // Stopping anyway; nothing more to release.
     } finally {

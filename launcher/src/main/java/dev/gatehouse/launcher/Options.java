@@ -434,6 +434,44 @@ final class Options {
     }
   }
 
+  /** Where in Kubernetes the control plane reads resources (with {@code --kubernetes}). */
+  static final class Kubernetes {
+    @Option(
+        names = "--namespace",
+        paramLabel = "NS",
+        description = "With --kubernetes: watch this namespace only. Absent: every namespace.")
+    private String namespace;
+
+    @Option(
+        names = "--ingress-class",
+        paramLabel = "NAME",
+        defaultValue = "ambassador",
+        description =
+            "With --kubernetes: serve Ingresses whose ingressClassName (or"
+                + " kubernetes.io/ingress.class annotation) is this.")
+    private String ingressClass;
+
+    @Option(
+        names = "--status-address",
+        paramLabel = "ADDRESS",
+        description =
+            "With --kubernetes: the load balancer's IP or host name, written by the leader into"
+                + " the status of served Ingresses. Absent: none is written.")
+    private String statusAddress;
+
+    Optional<String> namespace() {
+      return Optional.ofNullable(namespace);
+    }
+
+    String ingressClass() {
+      return ingressClass;
+    }
+
+    Optional<String> statusAddress() {
+      return Optional.ofNullable(statusAddress);
+    }
+  }
+
   /** Reads a {@code redis://} or {@code rediss://} (TLS) URL with a host. */
   static final class RedisUrlConverter implements ITypeConverter<URI> {
     @Override

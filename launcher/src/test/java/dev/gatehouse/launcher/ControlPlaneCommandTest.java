@@ -112,10 +112,10 @@ class ControlPlaneCommandTest {
   }
 
   @Test
-  void kubernetesSourceSaysItIsNotAvailableYet() {
-    Execution run = Execution.of("control-plane", "--kubernetes");
+  void kubernetesAndAConfigDirTogetherAreAUsageError() {
+    Execution run = Execution.of("control-plane", "--kubernetes", "--config-dir", dir.toString());
 
     assertThat(run.exitCode()).isEqualTo(Gatehouse.USAGE);
-    assertThat(run.err()).contains("--kubernetes is not available yet");
+    assertThat(run.err()).contains("give one source, not both");
   }
 }

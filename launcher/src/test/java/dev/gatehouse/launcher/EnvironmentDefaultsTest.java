@@ -59,7 +59,10 @@ class EnvironmentDefaultsTest {
                   "--docs-refresh-seconds GATEHOUSE_DOCS_REFRESH_SECONDS 60",
                   "--edge-proxy-admin-url GATEHOUSE_EDGE_PROXY_ADMIN_URL null",
                   "--hazelcast-port GATEHOUSE_HAZELCAST_PORT 5701",
+                  "--ingress-class GATEHOUSE_INGRESS_CLASS ambassador",
                   "--kubernetes GATEHOUSE_KUBERNETES false",
+                  "--namespace GATEHOUSE_NAMESPACE null",
+                  "--status-address GATEHOUSE_STATUS_ADDRESS null",
                   "--xds-port GATEHOUSE_XDS_PORT 18000")),
           Map.entry(
               "demo-upstream",

@@ -36,7 +36,9 @@ import java.util.regex.Pattern;
 
 /**
  * Compiles upstreams to Envoy clusters: one per distinct {@link ClusterSpec}, endpoints from the
- * DNS name (STRICT_DNS, or STATIC for an IP literal) inlined as the load assignment.
+ * DNS name (STRICT_DNS, or STATIC for an IP literal) inlined as the load assignment, or, for a
+ * Kubernetes Service, an EDS cluster whose load assignment (the ready endpoints) is served apart,
+ * so that endpoint changes send EDS only.
  */
 final class ClusterCompiler {
   static final String HTTP_PROTOCOL_OPTIONS =
@@ -48,6 +50,14 @@ final class ClusterCompiler {
   private final SortedMap<String, Cluster> clusters = new TreeMap<>();
   // Equal specs are common (many Mappings, one upstream): name and compile each once.
   private final Map<ClusterSpec, String> names = new HashMap<>();
+  private final SortedMap<String, ClusterLoadAssignment> assignments = new TreeMap<>();
+  private final ClusterDirectory directory;
+  private final java.util.Set<String> secretsUsed;
+
+  ClusterCompiler(ClusterDirectory directory, java.util.Set<String> secretsUsed) {
+    this.directory = directory;
+    this.secretsUsed = secretsUsed;
+  }
 
   /** The name of the cluster for a spec, compiling it the first time it is seen. */
   String clusterFor(ClusterSpec spec) {
@@ -56,6 +66,9 @@ final class ClusterCompiler {
         s -> {
           String name = s.name();
           clusters.computeIfAbsent(name, n -> compile(n, s));
+          if (s.eds() != null) {
+            assignments.computeIfAbsent(name, n -> assignment(n, s.eds()));
+          }
           return name;
         });
   }
@@ -65,15 +78,59 @@ final class ClusterCompiler {
     return List.copyOf(clusters.values());
   }
 
-  private static Cluster compile(String name, ClusterSpec spec) {
+  /** The load assignment of every EDS cluster, in name order. */
+  List<ClusterLoadAssignment> assignments() {
+    return List.copyOf(assignments.values());
+  }
+
+  /**
+   * The ready endpoints of a Service port; none when they are unknown (the cluster answers 503).
+   */
+  private ClusterLoadAssignment assignment(String name, String target) {
+    int colon = target.lastIndexOf(':');
+    ClusterLoadAssignment.Builder out = ClusterLoadAssignment.newBuilder().setClusterName(name);
+    directory
+        .resolve(
+            target.substring(0, colon), Integer.parseInt(target.substring(colon + 1)), true, "")
+        .filter(t -> !t.port().endpoints().isEmpty())
+        .ifPresent(
+            t -> {
+              LocalityLbEndpoints.Builder locality = LocalityLbEndpoints.newBuilder();
+              for (ClusterDirectory.Address address : t.port().endpoints()) {
+                locality.addLbEndpoints(
+                    LbEndpoint.newBuilder()
+                        .setEndpoint(
+                            Endpoint.newBuilder()
+                                .setAddress(socket(address.ip(), address.port()))));
+              }
+              out.addEndpoints(locality);
+            });
+    return out.build();
+  }
+
+  private Cluster compile(String name, ClusterSpec spec) {
+    if (spec.eds() != null) {
+      Cluster.Builder cluster =
+          Cluster.newBuilder()
+              .setName(name)
+              .setType(DiscoveryType.EDS)
+              .setEdsClusterConfig(
+                  Cluster.EdsClusterConfig.newBuilder()
+                      .setEdsConfig(
+                          io.envoyproxy.envoy.config.core.v3.ConfigSource.newBuilder()
+                              .setAds(
+                                  io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource
+                                      .getDefaultInstance())
+                              .setResourceApiVersion(
+                                  io.envoyproxy.envoy.config.core.v3.ApiVersion.V3)));
+      return settings(cluster, spec);
+    }
     boolean literal = IP_LITERAL.matcher(spec.host()).matches();
     String address = literal ? spec.host().replace("[", "").replace("]", "") : spec.host();
     Cluster.Builder cluster =
         Cluster.newBuilder()
             .setName(name)
             .setType(literal ? DiscoveryType.STATIC : DiscoveryType.STRICT_DNS)
-            .setConnectTimeout(Protos.millis(spec.connectTimeoutMs()))
-            .setLbPolicy(LbPolicy.valueOf(spec.policy().name()))
             .setLoadAssignment(
                 ClusterLoadAssignment.newBuilder()
                     .setClusterName(name)
@@ -87,6 +144,14 @@ final class ClusterCompiler {
     if (!literal) {
       cluster.setDnsLookupFamily(DnsLookupFamily.V4_ONLY);
     }
+    return settings(cluster, spec);
+  }
+
+  /** What every cluster type shares: timeouts, balancing, breakers, health, protocol, TLS. */
+  private Cluster settings(Cluster.Builder cluster, ClusterSpec spec) {
+    cluster
+        .setConnectTimeout(Protos.millis(spec.connectTimeoutMs()))
+        .setLbPolicy(LbPolicy.valueOf(spec.policy().name()));
     if (!spec.circuitBreakers().isEmpty()) {
       cluster.setCircuitBreakers(circuitBreakers(spec.circuitBreakers()));
     }
@@ -144,7 +209,7 @@ final class ClusterCompiler {
     return options.build();
   }
 
-  private static UpstreamTlsContext upstreamTls(ClusterSpec spec) {
+  private UpstreamTlsContext upstreamTls(ClusterSpec spec) {
     TLSContext context = spec.originate();
     UpstreamTlsContext.Builder tls = UpstreamTlsContext.newBuilder().setSni(spec.host());
     if (context == null) {
@@ -161,6 +226,7 @@ final class ClusterCompiler {
               .setPrivateKey(DataSource.newBuilder().setFilename(context.privateKeyFile())));
     } else if (context.secret() != null) {
       common.addTlsCertificateSdsSecretConfigs(TlsCompiler.sds(context.secret()));
+      secretsUsed.add(context.secret());
     }
     common.addAllAlpnProtocols(context.alpn());
     TlsCompiler.versions(common, context.minTlsVersion(), context.maxTlsVersion());

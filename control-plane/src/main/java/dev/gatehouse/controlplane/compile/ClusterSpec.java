@@ -12,6 +12,8 @@ import java.util.List;
  * cluster; the cluster's name is derived from the spec, so it survives edits to other Mappings.
  *
  * @param originate the TLSContext named by a Mapping's {@code tls}, or null
+ * @param eds the Kubernetes Service port ({@code name.namespace:port}) whose EndpointSlices give
+ *     the endpoints over EDS, or null for a DNS name or an IP
  */
 record ClusterSpec(
     String host,
@@ -26,7 +28,8 @@ record ClusterSpec(
     List<CircuitBreaker> circuitBreakers,
     OutlierDetection outlierDetection,
     List<HealthCheck> healthChecks,
-    String tag) {
+    String tag,
+    String eds) {
 
   /** Emissary's default connect timeout. */
   static final int DEFAULT_CONNECT_TIMEOUT_MS = 3000;
@@ -52,6 +55,7 @@ record ClusterSpec(
         breakers,
         null,
         List.of(),
+        null,
         null);
   }
 
@@ -60,6 +64,12 @@ record ClusterSpec(
    * toString is a canonical rendering of every component (lists and nested records included).
    */
   String name() {
-    return "cluster_" + Names.slug(host) + "_" + port + "_" + Names.hash(toString(), 8);
+    // Without EDS the rendering is the one from before EDS existed, so directory-mode cluster
+    // names (and the golden files) did not change when the component was added.
+    String canonical = toString();
+    if (eds == null) {
+      canonical = canonical.replace(", eds=null]", "]");
+    }
+    return "cluster_" + Names.slug(host) + "_" + port + "_" + Names.hash(canonical, 8);
   }
 }

@@ -34,10 +34,16 @@ final class CompileContext {
   final Optional<Resource<AuthService>> auth;
   final Optional<Resource<RateLimitService>> rateLimit;
   final Map<String, Resource<TLSContext>> tlsContexts = new TreeMap<>();
-  final ClusterCompiler clusters = new ClusterCompiler();
+  final ClusterDirectory directory;
+  final ClusterCompiler clusters;
   final List<ConfigError> problems = new ArrayList<>();
 
-  CompileContext(LoadResult resources) {
+  /** SDS names of the certificates the compiled listeners and clusters use. */
+  final java.util.SortedSet<String> secretsUsed = new java.util.TreeSet<>();
+
+  CompileContext(LoadResult resources, ClusterDirectory directory) {
+    this.directory = directory;
+    this.clusters = new ClusterCompiler(directory, secretsUsed);
     this.module =
         resources.ofKind(Kind.MODULE, Module.class).stream()
             .filter(m -> m.name().equals("ambassador"))
@@ -61,10 +67,17 @@ final class CompileContext {
   }
 
   void warn(Resource<?> resource, String path, String message) {
-    problems.add(ConfigError.warning(resource.sourceOf(path), resource.id(), message));
+    add(ConfigError.warning(resource.sourceOf(path), resource.id(), message));
   }
 
   void error(Resource<?> resource, String path, String message) {
-    problems.add(ConfigError.error(resource.sourceOf(path), resource.id(), message));
+    add(ConfigError.error(resource.sourceOf(path), resource.id(), message));
+  }
+
+  /** Once each: a Mapping compiled into several virtual hosts reports its problem once. */
+  private void add(ConfigError problem) {
+    if (!problems.contains(problem)) {
+      problems.add(problem);
+    }
   }
 }

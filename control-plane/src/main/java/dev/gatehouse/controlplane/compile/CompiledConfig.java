@@ -2,8 +2,10 @@ package dev.gatehouse.controlplane.compile;
 
 import dev.gatehouse.config.ConfigError;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import java.util.List;
 
 /**
@@ -13,13 +15,18 @@ import java.util.List;
  * @param problems what the compiler found beyond what loading found (the affected Mapping or Host
  *     is left out)
  * @param routeTable one row per route, for the diag page
+ * @param endpoints the load assignments of the EDS clusters (Kubernetes Services)
+ * @param secrets the TLS certificates the listeners use, from Kubernetes Secrets (SDS); never
+ *     printed
  */
 public record CompiledConfig(
     List<Listener> listeners,
     List<RouteConfiguration> routes,
     List<Cluster> clusters,
     List<ConfigError> problems,
-    List<RouteRow> routeTable) {
+    List<RouteRow> routeTable,
+    List<ClusterLoadAssignment> endpoints,
+    List<Secret> secrets) {
 
   public CompiledConfig {
     listeners = List.copyOf(listeners);
@@ -27,6 +34,36 @@ public record CompiledConfig(
     clusters = List.copyOf(clusters);
     problems = List.copyOf(problems);
     routeTable = List.copyOf(routeTable);
+    endpoints = List.copyOf(endpoints);
+    secrets = List.copyOf(secrets);
+  }
+
+  /** A configuration without EDS endpoints or SDS secrets (the directory mode). */
+  public CompiledConfig(
+      List<Listener> listeners,
+      List<RouteConfiguration> routes,
+      List<Cluster> clusters,
+      List<ConfigError> problems,
+      List<RouteRow> routeTable) {
+    this(listeners, routes, clusters, problems, routeTable, List.of(), List.of());
+  }
+
+  /** Counts only: the secrets hold private keys. */
+  @Override
+  public String toString() {
+    return "CompiledConfig[listeners="
+        + listeners.size()
+        + ", routes="
+        + routes.size()
+        + ", clusters="
+        + clusters.size()
+        + ", endpoints="
+        + endpoints.size()
+        + ", secrets="
+        + secrets.size()
+        + ", problems="
+        + problems.size()
+        + "]";
   }
 
   public String listenersVersion() {
@@ -41,6 +78,11 @@ public record CompiledConfig(
     return Names.hash(clusters);
   }
 
+  /** The hash of every load assignment (a proxy asks for each by name; see the publisher). */
+  public String endpointsVersion() {
+    return Names.hash(endpoints);
+  }
+
   /** The serialized size of every resource, in bytes, for the metrics. */
   public long sizeBytes() {
     long size = 0;
@@ -52,6 +94,9 @@ public record CompiledConfig(
     }
     for (Cluster cluster : clusters) {
       size += cluster.getSerializedSize();
+    }
+    for (ClusterLoadAssignment assignment : endpoints) {
+      size += assignment.getSerializedSize();
     }
     return size;
   }

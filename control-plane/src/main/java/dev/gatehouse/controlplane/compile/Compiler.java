@@ -5,10 +5,13 @@ import dev.gatehouse.config.LoadResult;
 import dev.gatehouse.config.Resource;
 import dev.gatehouse.config.host.Host.InsecureAction;
 import dev.gatehouse.config.mapping.Mapping;
+import io.envoyproxy.envoy.config.core.v3.DataSource;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.TlsCertificate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -38,7 +41,15 @@ public final class Compiler {
   }
 
   public CompiledConfig compile(LoadResult resources) {
-    CompileContext ctx = new CompileContext(resources);
+    return compile(resources, ClusterDirectory.NONE);
+  }
+
+  /**
+   * Compiles with what Kubernetes knows: upstreams that name a Service become EDS clusters with its
+   * ready endpoints, and the TLS Secrets that hosts use are served over SDS.
+   */
+  public CompiledConfig compile(LoadResult resources, ClusterDirectory directory) {
+    CompileContext ctx = new CompileContext(resources, directory);
     List<HostPlan> hosts = HostPlan.plan(resources, ctx);
     Map<RouteKey, List<Resource<Mapping>>> groups = groups(resources, ctx);
     RouteCompiler routes = new RouteCompiler(ctx);
@@ -75,7 +86,34 @@ public final class Compiler {
     listenerList.sort(Comparator.comparing(Listener::getName));
     routeList.sort(Comparator.comparing(RouteConfiguration::getName));
     return new CompiledConfig(
-        listenerList, routeList, ctx.clusters.clusters(), ctx.problems, table);
+        listenerList,
+        routeList,
+        ctx.clusters.clusters(),
+        ctx.problems,
+        table,
+        ctx.clusters.assignments(),
+        secrets(ctx));
+  }
+
+  /** The certificates in use that Kubernetes has, as SDS secrets with inline PEM. */
+  private static List<Secret> secrets(CompileContext ctx) {
+    List<Secret> out = new ArrayList<>();
+    for (String name : ctx.secretsUsed) {
+      ClusterDirectory.TlsSecret secret = ctx.directory.secrets().get(name);
+      if (secret != null) {
+        out.add(
+            Secret.newBuilder()
+                .setName(name)
+                .setTlsCertificate(
+                    TlsCertificate.newBuilder()
+                        .setCertificateChain(
+                            DataSource.newBuilder().setInlineString(secret.certificateChain()))
+                        .setPrivateKey(
+                            DataSource.newBuilder().setInlineString(secret.privateKey())))
+                .build());
+      }
+    }
+    return out;
   }
 
   /**

@@ -69,18 +69,19 @@ record HostPlan(
         }
         context = named.spec();
       }
+      DownstreamTlsContext tls = TlsCompiler.forHost(host, context);
+      if (!certificatesKnown(
+          tls, host, spec.tlsSecret() != null ? "spec.tlsSecret" : "spec.tlsContext", ctx)) {
+        continue;
+      }
       HostPlan plan =
           new HostPlan(
-              spec.hostname(),
-              TlsCompiler.forHost(host, context),
-              spec.insecureAction(),
-              spec.effectiveMappingSelector(),
-              host);
+              spec.hostname(), tls, spec.insecureAction(), spec.effectiveMappingSelector(), host);
       claim(byName, plan, ctx);
     }
     for (Resource<TLSContext> context : ctx.tlsContexts.values()) {
       DownstreamTlsContext tls = TlsCompiler.forContext(context);
-      if (tls == null) {
+      if (tls == null || !certificatesKnown(tls, context, "spec.secret", ctx)) {
         continue;
       }
       for (String hostname : context.spec().hosts()) {
@@ -95,6 +96,34 @@ record HostPlan(
     List<HostPlan> out = new ArrayList<>(byName.values());
     out.sort(Comparator.comparing(HostPlan::hostname));
     return out;
+  }
+
+  /**
+   * Whether the Kubernetes Secrets a TLS context names exist (always, in the directory mode, where
+   * they are only referenced). A host whose certificate is missing is reported and left out: served
+   * without it, its listener would wait for the secret and stop every TLS host.
+   */
+  private static boolean certificatesKnown(
+      DownstreamTlsContext tls, Resource<?> origin, String path, CompileContext ctx) {
+    if (tls == null) {
+      return true;
+    }
+    for (var sds : tls.getCommonTlsContext().getTlsCertificateSdsSecretConfigsList()) {
+      if (ctx.directory.active() && !ctx.directory.secrets().containsKey(sds.getName())) {
+        ctx.error(
+            origin,
+            path,
+            path
+                + ": Secret "
+                + sds.getName()
+                + " not found (expected: a Secret with tls.crt and tls.key, named name.namespace)");
+        return false;
+      }
+    }
+    tls.getCommonTlsContext()
+        .getTlsCertificateSdsSecretConfigsList()
+        .forEach(sds -> ctx.secretsUsed.add(sds.getName()));
+    return true;
   }
 
   private static void claim(Map<String, HostPlan> byName, HostPlan plan, CompileContext ctx) {

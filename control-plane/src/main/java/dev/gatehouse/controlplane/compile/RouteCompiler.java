@@ -124,8 +124,24 @@ final class RouteCompiler {
     List<Resource<Mapping>> unweighted = new ArrayList<>();
     int explicit = 0;
     List<String> traffic = new ArrayList<>();
+    List<Resource<Mapping>> resolved = new ArrayList<>();
+    Map<Resource<Mapping>, String> clusterOf = new java.util.IdentityHashMap<>();
     for (Resource<Mapping> mapping : group) {
-      String cluster = clusterFor(clusterSpec(mapping));
+      try {
+        clusterOf.put(mapping, clusterFor(clusterSpec(mapping)));
+        resolved.add(mapping);
+      } catch (IllegalArgumentException e) {
+        ctx.error(
+            mapping,
+            "spec.service",
+            "spec.service: \"" + mapping.spec().service() + "\": " + e.getMessage());
+      }
+    }
+    if (resolved.isEmpty()) {
+      return false;
+    }
+    for (Resource<Mapping> mapping : resolved) {
+      String cluster = clusterOf.get(mapping);
       if (mapping.spec().shadow()) {
         RouteAction.RequestMirrorPolicy.Builder mirror =
             RouteAction.RequestMirrorPolicy.newBuilder().setCluster(cluster);
@@ -162,7 +178,7 @@ final class RouteCompiler {
     int remainder = Math.max(0, 100 - explicit);
     for (int i = 0; i < unweighted.size(); i++) {
       int share = remainder / unweighted.size() + (i < remainder % unweighted.size() ? 1 : 0);
-      String cluster = clusterFor(clusterSpec(unweighted.get(i)));
+      String cluster = clusterOf.get(unweighted.get(i));
       weighted.merge(cluster, share, Integer::sum);
     }
     WeightedCluster.Builder clusters = WeightedCluster.newBuilder();
@@ -276,6 +292,22 @@ final class RouteCompiler {
         m.circuitBreakers().isEmpty() ? ctx.module.circuitBreakers() : m.circuitBreakers(),
         m.outlierDetection(),
         m.healthChecks(),
-        m.clusterTag());
+        m.clusterTag(),
+        eds(resource, upstream));
+  }
+
+  /**
+   * The Kubernetes Service port a Mapping's upstream names, when the cluster knows that Service;
+   * null for a DNS name or IP (and in the directory mode).
+   *
+   * @throws IllegalArgumentException when the Service exists without that port
+   */
+  private String eds(Resource<Mapping> resource, Service upstream) {
+    boolean portWritten =
+        resource.spec().service().strip().replaceFirst("^[a-zA-Z]+://", "").matches(".*:\\d+/?$");
+    return ctx.directory
+        .resolve(upstream.host(), upstream.port(), portWritten, resource.namespace())
+        .map(ClusterDirectory.Target::id)
+        .orElse(null);
   }
 }

@@ -46,6 +46,8 @@ public final class Replicas implements AutoCloseable {
             return thread;
           });
 
+  private final List<Runnable> onLeading = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   // Only touched on the worker thread.
   private Map<String, ServiceConfig> latest = Map.of();
   private boolean leading;
@@ -116,6 +118,14 @@ public final class Replicas implements AutoCloseable {
     return oldest.localMember();
   }
 
+  /**
+   * Runs {@code task} on the replicas' thread each time this replica becomes the leader (status
+   * writes that the previous leader may have left undone).
+   */
+  public void onLeading(Runnable task) {
+    onLeading.add(task);
+  }
+
   /** This member's address, as the others see it. */
   public String memberId() {
     return hazelcast.getCluster().getLocalMember().getAddress().toString();
@@ -155,6 +165,7 @@ public final class Replicas implements AutoCloseable {
         leading = true;
         rotateKeys();
         write();
+        onLeading.forEach(Runnable::run);
       } else if (!now && leading) {
         LOG.info("control plane {} no longer leads", memberId());
         leading = false;

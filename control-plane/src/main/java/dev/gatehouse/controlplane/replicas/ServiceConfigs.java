@@ -13,7 +13,9 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Compiles the configuration of each service from the loaded resources: the documents of the kinds
@@ -26,21 +28,32 @@ public final class ServiceConfigs {
           Distribution.EXT_AUTHZ, Set.of(Kind.FILTER, Kind.FILTER_POLICY, Kind.AUTH_SERVICE),
           Distribution.RATELIMIT, Set.of(Kind.RATE_LIMIT, Kind.RATE_LIMIT_SERVICE));
 
-  private final DocumentTexts texts;
+  private final DocumentTexts files;
+  private final Function<Resource<?>, Optional<PublishedDocument>> texts;
 
+  /** Service configs of resources loaded from files under a directory (or one file). */
   public ServiceConfigs(Path configRoot) {
-    this.texts = new DocumentTexts(configRoot);
+    this.files = new DocumentTexts(configRoot);
+    this.texts = files::of;
+  }
+
+  /** Service configs of resources whose texts come from elsewhere (the Kubernetes source). */
+  public ServiceConfigs(Function<Resource<?>, Optional<PublishedDocument>> texts) {
+    this.files = null;
+    this.texts = texts;
   }
 
   /** The config of every service, by service name; publishedBy and time are left to the writer. */
   public Map<String, ServiceConfig> compile(LoadResult loaded) {
-    texts.begin();
+    if (files != null) {
+      files.begin();
+    }
     Map<String, ServiceConfig> out = new LinkedHashMap<>();
     for (String service : Distribution.SERVICES) {
       List<PublishedDocument> documents = new ArrayList<>();
       for (Resource<?> resource : loaded.resources()) {
         if (KINDS.get(service).contains(resource.kind())) {
-          texts.of(resource).ifPresent(documents::add);
+          texts.apply(resource).ifPresent(documents::add);
         }
       }
       documents.sort(Comparator.comparing(PublishedDocument::id));

@@ -3,8 +3,8 @@ package dev.gatehouse.controlplane.xds;
 import dev.gatehouse.controlplane.compile.CompiledConfig;
 import dev.gatehouse.controlplane.compile.Names;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
-import io.envoyproxy.controlplane.cache.v3.Snapshot;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -12,8 +12,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -39,6 +41,7 @@ public final class SnapshotPublisher {
   // Context-confined.
   private CompiledConfig latest;
   private List<Cluster> servedClusters = List.of();
+  private List<ClusterLoadAssignment> servedEndpoints = List.of();
   private long graceTimer = -1;
 
   SnapshotPublisher(SimpleCache<String> cache, Duration grace) {
@@ -63,6 +66,8 @@ public final class SnapshotPublisher {
     // The expensive hashes on the caller's thread, never on the event loop.
     String listeners = config.listenersVersion();
     String routes = config.routesVersion();
+    String endpoints = config.endpointsVersion();
+    String secrets = Names.hash(config.secrets());
     Promise<Boolean> done = Promise.promise();
     Context target = Objects.requireNonNull(context, "the xDS server is not listening");
     target.runOnContext(
@@ -74,7 +79,7 @@ public final class SnapshotPublisher {
           servedClusters.stream().filter(c -> !wanted.contains(c.getName())).forEach(clusters::add);
           clusters.sort(Comparator.comparing(Cluster::getName));
           boolean lingering = clusters.size() > config.clusters().size();
-          done.complete(set(config, listeners, routes, clusters));
+          done.complete(set(config, listeners, routes, endpoints, secrets, clusters));
           if (lingering) {
             context.owner().cancelTimer(graceTimer);
             graceTimer =
@@ -84,7 +89,7 @@ public final class SnapshotPublisher {
                         grace.toMillis(),
                         id -> {
                           if (latest == config) {
-                            set(config, listeners, routes, config.clusters());
+                            set(config, listeners, routes, endpoints, secrets, config.clusters());
                           }
                         });
           }
@@ -93,29 +98,48 @@ public final class SnapshotPublisher {
   }
 
   private boolean set(
-      CompiledConfig config, String listeners, String routes, List<Cluster> clusters) {
-    Versions next = new Versions(listeners, routes, Names.hash(clusters));
+      CompiledConfig config,
+      String listeners,
+      String routes,
+      String endpoints,
+      String secrets,
+      List<Cluster> clusters) {
+    // A lingering EDS cluster keeps its last endpoints until it goes.
+    Map<String, ClusterLoadAssignment> assignments = new TreeMap<>();
+    Set<String> names = clusters.stream().map(Cluster::getName).collect(Collectors.toSet());
+    servedEndpoints.stream()
+        .filter(a -> names.contains(a.getClusterName()))
+        .forEach(a -> assignments.put(a.getClusterName(), a));
+    config.endpoints().forEach(a -> assignments.put(a.getClusterName(), a));
+    List<ClusterLoadAssignment> served = List.copyOf(assignments.values());
+    String endpointsVersion =
+        served.size() == config.endpoints().size() ? endpoints : Names.hash(served);
+    Versions next =
+        new Versions(listeners, routes, Names.hash(clusters), endpointsVersion, secrets);
     if (next.equals(current)) {
       return false;
     }
     cache.setSnapshot(
         XdsServer.GROUP,
-        Snapshot.create(
+        new XdsSnapshot(
             clusters,
             next.clusters(),
-            List.of(),
-            "none",
+            served,
             config.listeners(),
             next.listeners(),
             config.routes(),
             next.routes(),
-            List.of(),
-            "none"));
+            config.secrets()));
     servedClusters = List.copyOf(clusters);
+    servedEndpoints = served;
     current = next;
     return true;
   }
 
-  /** Content versions of the served types. */
-  public record Versions(String listeners, String routes, String clusters) {}
+  /**
+   * Content versions of the served types. EDS and SDS are also versioned per resource on the wire
+   * (see {@link XdsSnapshot}); these are the hashes of all of them.
+   */
+  public record Versions(
+      String listeners, String routes, String clusters, String endpoints, String secrets) {}
 }

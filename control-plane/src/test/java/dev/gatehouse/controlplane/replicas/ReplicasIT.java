@@ -43,6 +43,9 @@ class ReplicasIT {
     List<String> members = ports.stream().map(p -> "127.0.0.1:" + p).toList();
     oldest = Replicas.start(ReplicaOptions.tcp("127.0.0.1", ports.get(0), members));
     younger = Replicas.start(ReplicaOptions.tcp("127.0.0.1", ports.get(1), members));
+    java.util.concurrent.atomic.AtomicInteger tookOver =
+        new java.util.concurrent.atomic.AtomicInteger();
+    younger.onLeading(tookOver::incrementAndGet);
     await().atMost(Duration.ofSeconds(30)).until(() -> younger.members().size() == 2);
 
     Files.writeString(dir.resolve("limits.yaml"), Fixtures.rateLimit(10));
@@ -64,6 +67,9 @@ class ReplicasIT {
     oldest.close();
     oldest = null;
     await().atMost(Duration.ofSeconds(30)).until(() -> younger.isLeader());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(tookOver).as("told it leads now").hasValue(1));
     Files.writeString(dir.resolve("limits.yaml"), Fixtures.rateLimit(20));
     Map<String, ServiceConfig> v2 = new ServiceConfigs(dir).compile(ResourceLoader.load(dir));
     younger.publish(v2);

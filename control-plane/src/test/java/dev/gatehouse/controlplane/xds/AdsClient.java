@@ -16,17 +16,22 @@ import java.util.concurrent.TimeUnit;
  * A test ADS client as a proxy would be: grpc-java over loopback, one stream, the Envoy discovery
  * protos. Responses are queued in arrival order.
  */
-final class AdsClient implements AutoCloseable {
-  static final String CLUSTERS = "type.googleapis.com/envoy.config.cluster.v3.Cluster";
-  static final String LISTENERS = "type.googleapis.com/envoy.config.listener.v3.Listener";
-  static final String ROUTES = "type.googleapis.com/envoy.config.route.v3.RouteConfiguration";
+public final class AdsClient implements AutoCloseable {
+  public static final String CLUSTERS = "type.googleapis.com/envoy.config.cluster.v3.Cluster";
+  public static final String LISTENERS = "type.googleapis.com/envoy.config.listener.v3.Listener";
+  public static final String ROUTES =
+      "type.googleapis.com/envoy.config.route.v3.RouteConfiguration";
+  public static final String ENDPOINTS =
+      "type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment";
+  public static final String SECRETS =
+      "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret";
 
   private final ManagedChannel channel;
   private final StreamObserver<DiscoveryRequest> requests;
-  final BlockingQueue<DiscoveryResponse> responses = new LinkedBlockingQueue<>();
+  public final BlockingQueue<DiscoveryResponse> responses = new LinkedBlockingQueue<>();
   private final Node node;
 
-  AdsClient(int port, String nodeId) {
+  public AdsClient(int port, String nodeId) {
     this.node = Node.newBuilder().setId(nodeId).setCluster("edge").build();
     this.channel =
         ManagedChannelBuilder.forAddress("127.0.0.1", port)
@@ -51,7 +56,7 @@ final class AdsClient implements AutoCloseable {
   }
 
   /** A first request for a type (no version, no nonce). */
-  void subscribe(String typeUrl, String... names) {
+  public void subscribe(String typeUrl, String... names) {
     requests.onNext(
         DiscoveryRequest.newBuilder()
             .setNode(node)
@@ -60,7 +65,7 @@ final class AdsClient implements AutoCloseable {
             .build());
   }
 
-  void ack(DiscoveryResponse response, String... names) {
+  public void ack(DiscoveryResponse response, String... names) {
     requests.onNext(
         DiscoveryRequest.newBuilder()
             .setNode(node)
@@ -72,7 +77,7 @@ final class AdsClient implements AutoCloseable {
   }
 
   /** Rejects a response, keeping {@code keptVersion}, as Envoy does when a config is invalid. */
-  void nack(DiscoveryResponse response, String keptVersion, String why, String... names) {
+  public void nack(DiscoveryResponse response, String keptVersion, String why, String... names) {
     requests.onNext(
         DiscoveryRequest.newBuilder()
             .setNode(node)
@@ -84,7 +89,7 @@ final class AdsClient implements AutoCloseable {
             .build());
   }
 
-  DiscoveryResponse next() throws InterruptedException {
+  public DiscoveryResponse next() throws InterruptedException {
     DiscoveryResponse response = responses.poll(10, TimeUnit.SECONDS);
     if (response == null) {
       throw new AssertionError("no xDS response within 10 s");
@@ -93,8 +98,20 @@ final class AdsClient implements AutoCloseable {
   }
 
   /** The next response, or null when none comes within {@code millis}. */
-  DiscoveryResponse nextWithin(long millis) throws InterruptedException {
+  public DiscoveryResponse nextWithin(long millis) throws InterruptedException {
     return responses.poll(millis, TimeUnit.MILLISECONDS);
+  }
+
+  /** The next response of a type, ACKed; responses of other types before it are ACKed too. */
+  public DiscoveryResponse nextOf(String typeUrl, String... names) throws InterruptedException {
+    while (true) {
+      DiscoveryResponse response = next();
+      if (response.getTypeUrl().equals(typeUrl)) {
+        ack(response, names);
+        return response;
+      }
+      ack(response);
+    }
   }
 
   @Override

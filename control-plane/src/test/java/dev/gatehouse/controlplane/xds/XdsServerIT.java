@@ -194,4 +194,69 @@ class XdsServerIT {
     ads.ack(lastRoutes, Compiler.HTTP_ROUTES);
     return ads;
   }
+
+  private static CompiledConfig withEndpoints(String aAddress, String bAddress) {
+    CompiledConfig base = config("/a/");
+    java.util.List<io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment> endpoints =
+        java.util.List.of(assignment("eds-a", aAddress), assignment("eds-b", bAddress));
+    return new CompiledConfig(
+        base.listeners(),
+        base.routes(),
+        base.clusters(),
+        base.problems(),
+        base.routeTable(),
+        endpoints,
+        java.util.List.of());
+  }
+
+  private static io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment assignment(
+      String cluster, String address) {
+    return io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment.newBuilder()
+        .setClusterName(cluster)
+        .addEndpoints(
+            io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints.newBuilder()
+                .addLbEndpoints(
+                    io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint.newBuilder()
+                        .setEndpoint(
+                            io.envoyproxy.envoy.config.endpoint.v3.Endpoint.newBuilder()
+                                .setAddress(
+                                    io.envoyproxy.envoy.config.core.v3.Address.newBuilder()
+                                        .setSocketAddress(
+                                            io.envoyproxy.envoy.config.core.v3.SocketAddress
+                                                .newBuilder()
+                                                .setAddress(address)
+                                                .setPortValue(8080))))))
+        .build();
+  }
+
+  @Test
+  void aWatchOnOneLoadAssignmentIsAnsweredOnlyWhenThatOneChanges() throws Exception {
+    server.publisher().publish(withEndpoints("10.0.0.1", "10.0.0.2")).await(10, TimeUnit.SECONDS);
+    try (AdsClient ads = new AdsClient(server.actualPort(), "proxy-1")) {
+      ads.subscribe(AdsClient.ENDPOINTS, "eds-a");
+      DiscoveryResponse first = ads.next();
+      ads.ack(first, "eds-a");
+
+      server.publisher().publish(withEndpoints("10.0.0.1", "10.0.0.3")).await(10, TimeUnit.SECONDS);
+      assertThat(ads.nextWithin(500)).as("only eds-b changed").isNull();
+
+      server.publisher().publish(withEndpoints("10.0.0.4", "10.0.0.3")).await(10, TimeUnit.SECONDS);
+      DiscoveryResponse changed = ads.next();
+
+      assertThat(first.getResourcesCount()).isEqualTo(1);
+      assertThat(changed.getTypeUrl()).isEqualTo(AdsClient.ENDPOINTS);
+      assertThat(changed.getVersionInfo()).isNotEqualTo(first.getVersionInfo());
+      assertThat(
+              changed
+                  .getResources(0)
+                  .unpack(io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment.class)
+                  .getEndpoints(0)
+                  .getLbEndpoints(0)
+                  .getEndpoint()
+                  .getAddress()
+                  .getSocketAddress()
+                  .getAddress())
+          .isEqualTo("10.0.0.4");
+    }
+  }
 }
