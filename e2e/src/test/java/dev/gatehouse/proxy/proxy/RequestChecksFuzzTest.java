@@ -100,10 +100,10 @@ class RequestChecksFuzzTest {
   private static void checkHeaders(MultiMap received, ListenerSettings listener) {
     // As ProxyHandler.accept runs them.
     MultiMap headers = Headers.lowerCased(received);
-    String client = Forwarding.clientAddress(headers, PEER, listener);
-    Forwarding.apply(headers, PEER, listener.tls(), listener);
     boolean upgrade = headers.contains("upgrade");
     HopByHop.strip(headers, upgrade);
+    String client = Forwarding.clientAddress(headers, PEER, listener);
+    Forwarding.apply(headers, PEER, listener.tls(), listener);
 
     assertThat(client).isNotNull();
     for (String name : headers.names()) {
