@@ -6,11 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.gatehouse.testkit.EchoUpstream;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,46 +59,21 @@ class ConnectionHeaderIT {
         .ignoreExceptions()
         .until(() -> edge.get("/svc/").status() == 200);
 
-    String answer =
-        raw(
+    RawHttp.Answer answer =
+        RawHttp.send(
+            edge.httpPort,
             "GET /svc/ HTTP/1.1\r\nHost: example.com\r\nX-Forwarded-For: 10.1.1.1\r\n"
                 + "Connection: x-request-id, x-forwarded-for, x-forwarded-proto\r\n\r\n");
 
-    assertThat(answer).startsWith("HTTP/1.1 200");
-    Map<String, String> seen = upstreamHeaders(answer);
+    assertThat(answer.status()).isEqualTo(200);
+    Map<String, String> seen = upstreamHeaders(answer.body());
     assertThat(seen).containsKey("x-request-id");
     assertThat(seen).containsKey("x-forwarded-proto");
     assertThat(seen.get("x-forwarded-for")).as("x-forwarded-for").endsWith("127.0.0.1");
   }
 
-  private String raw(String request) throws Exception {
-    try (Socket socket = new Socket("127.0.0.1", edge.httpPort)) {
-      socket.setSoTimeout(20_000);
-      OutputStream out = socket.getOutputStream();
-      out.write(request.getBytes(StandardCharsets.ISO_8859_1));
-      out.flush();
-      // Read the head, then exactly Content-Length bytes: the edge may keep the connection.
-      InputStream in = socket.getInputStream();
-      ByteArrayOutputStream answer = new ByteArrayOutputStream();
-      while (!answer.toString(StandardCharsets.ISO_8859_1).contains("\r\n\r\n")) {
-        int b = in.read();
-        if (b < 0) {
-          break;
-        }
-        answer.write(b);
-      }
-      String head = answer.toString(StandardCharsets.ISO_8859_1);
-      java.util.regex.Matcher length =
-          java.util.regex.Pattern.compile("(?i)\r\ncontent-length: *(\\d+)").matcher(head);
-      if (length.find()) {
-        answer.write(in.readNBytes(Integer.parseInt(length.group(1))));
-      }
-      return answer.toString(StandardCharsets.ISO_8859_1);
-    }
-  }
-
-  private static Map<String, String> upstreamHeaders(String answer) {
-    JsonObject echo = new JsonObject(answer.substring(answer.indexOf("\r\n\r\n") + 4).strip());
+  private static Map<String, String> upstreamHeaders(String body) {
+    JsonObject echo = new JsonObject(body);
     Map<String, String> headers = new HashMap<>();
     for (Object pair : echo.getJsonArray("headers")) {
       JsonArray header = (JsonArray) pair;
