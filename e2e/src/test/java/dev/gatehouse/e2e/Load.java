@@ -129,8 +129,8 @@ final class Load implements AutoCloseable {
   }
 
   /**
-   * Waits until the {@code n} latest answers are all 200: the stack is warm (JIT, connections)
-   * before a drill starts measuring.
+   * Waits until the {@code n} latest answers are all 200 within a second: the stack is warm (JIT,
+   * connections) and the machine not stalled before a drill starts measuring.
    */
   void awaitSteady(int n, long timeoutSeconds) {
     Awaitility.await()
@@ -143,7 +143,8 @@ final class Load implements AutoCloseable {
                       .sorted(java.util.Comparator.comparingLong(Shot::sentAt).reversed())
                       .limit(n)
                       .toList();
-              return latest.size() == n && latest.stream().allMatch(Shot::ok);
+              return latest.size() == n
+                  && latest.stream().allMatch(s -> s.ok() && s.latencyMs() < 1_000);
             });
   }
 

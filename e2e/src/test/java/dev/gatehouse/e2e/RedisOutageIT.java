@@ -115,7 +115,7 @@ class RedisOutageIT {
     assertThat(outage.matching(s -> s.status() != status))
         .as("Redis down: fail closed with %d", status)
         .isEmpty();
-    // The failure answers come from the breaker, well within the edge's 3 s timeout.
+    // The failure answers come from the breaker, not from the edge's 8 s timeout.
     assertThat(outage.percentileMs(99)).isLessThan(3_000);
     assertThat(after.failures()).as("Redis back: every request passes again").isEmpty();
     List<Load.Shot> failures =
@@ -141,7 +141,7 @@ class RedisOutageIT {
   /** Load at a fixed rate: steady, Redis killed, outage, Redis back on its port, after. */
   private Timeline drill() throws Exception {
     try (Load load = Load.start(edge.httpPort, "/backend/", Map.of(), RATE)) {
-      load.awaitSteady(2 * RATE, 40);
+      load.awaitSteady(2 * RATE, 60);
       long steadyFrom = load.now();
       Thread.sleep(STEADY_MS);
       long killedAt = load.now();
@@ -176,12 +176,14 @@ class RedisOutageIT {
               rate: 3
               unit: minute
         """);
-    // A 1 s store budget instead of 15 ms: on a loaded 2-core machine (load average above 10 in
-    // these runs) a healthy Redis call can take longer than 15 ms, and the drill is about Redis
-    // being away, not slow.
+    // A 5 s store budget instead of 15 ms: on a loaded 2-core machine (load average above 10 in
+    // these runs) the whole JVM stalls for seconds now and then, and a healthy Redis call
+    // that misses its budget is answered by the failure mode; the drill is about Redis being
+    // away, which the store notices at once (the connection is refused), not about Redis being
+    // slow.
     LimiterSettings limiter =
         new LimiterSettings(
-            onStoreError, Duration.ofSeconds(1), false, 100_000, 5, Duration.ofMillis(500));
+            onStoreError, Duration.ofSeconds(5), false, 100_000, 5, Duration.ofMillis(500));
     limits =
         RateLimitServer.start(
                 vertx,
@@ -219,7 +221,7 @@ class RedisOutageIT {
         metadata: {name: ratelimit}
         spec:
           service: 127.0.0.1:%d
-          timeout_ms: 3000
+          timeout_ms: 8000
           failure_mode_deny: %s
         """
             .formatted(backend.port(), limits.grpcPort(), failureModeDeny));
