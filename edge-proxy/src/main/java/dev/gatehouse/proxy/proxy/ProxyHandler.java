@@ -149,10 +149,12 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     MultiMap headers = Headers.lowerCased(request.headers());
     String peer =
         request.remoteAddress() == null ? "127.0.0.1" : request.remoteAddress().hostAddress();
-    String client = Forwarding.clientAddress(headers, peer, listener);
-    Forwarding.apply(headers, peer, listener.tls(), listener);
+    // Hop-by-hop headers are the client's: removed before the edge adds its own, so that a
+    // client naming X-Forwarded-For or x-request-id in Connection cannot strip the edge's.
     boolean upgrade = headers.contains("upgrade");
     HopByHop.strip(headers, upgrade);
+    String client = Forwarding.clientAddress(headers, peer, listener);
+    Forwarding.apply(headers, peer, listener.tls(), listener);
     return new Exchange(
         request, listener.tls() ? "https" : "http", client, authority, path, headers);
   }
