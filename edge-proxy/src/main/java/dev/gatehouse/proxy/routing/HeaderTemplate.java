@@ -1,5 +1,6 @@
 package dev.gatehouse.proxy.routing;
 
+import dev.gatehouse.config.traffic.HeaderFormat;
 import dev.gatehouse.proxy.xds.XdsException;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,10 +8,10 @@ import java.util.function.Function;
 
 /**
  * A header value with Envoy's substitution commands, as Emissary users write them in {@code
- * add_request_headers}: {@code %DOWNSTREAM_REMOTE_ADDRESS%}, {@code
- * %DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%}, {@code %PROTOCOL%}, {@code %REQ(name)%}, {@code
- * %UPSTREAM_REMOTE_ADDRESS%} is not known before the upstream is picked and is refused; {@code %%}
- * is a literal percent sign. Any other command is refused at configuration time.
+ * add_request_headers}, parsed by edge-config's {@link HeaderFormat} (the same parser that refuses
+ * a bad value when the Mapping loads): {@code %DOWNSTREAM_REMOTE_ADDRESS%}, {@code
+ * %DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%}, {@code %PROTOCOL%}, {@code %REQ(name)%}; {@code %%} is
+ * a literal percent sign. Any other command is refused at configuration time (NACK).
  */
 public final class HeaderTemplate {
   /** What a template can read from the request being proxied. */
@@ -36,46 +37,37 @@ public final class HeaderTemplate {
     if (text.indexOf('%') < 0) {
       return new HeaderTemplate(List.of(), text);
     }
+    List<HeaderFormat.Part> parsed;
+    try {
+      parsed = HeaderFormat.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new XdsException(where + ": \"" + text + "\" (" + e.getMessage() + ")");
+    }
     List<Function<Context, String>> parts = new ArrayList<>();
-    int at = 0;
-    while (at < text.length()) {
-      int start = text.indexOf('%', at);
-      if (start < 0) {
-        String tail = text.substring(at);
-        parts.add(c -> tail);
-        break;
-      }
-      if (start > at) {
-        String piece = text.substring(at, start);
+    for (HeaderFormat.Part part : parsed) {
+      if (part instanceof HeaderFormat.Literal literal) {
+        String piece = literal.text();
         parts.add(c -> piece);
+      } else {
+        parts.add(command((HeaderFormat.Command) part));
       }
-      int end = text.indexOf('%', start + 1);
-      if (end < 0) {
-        throw new XdsException(where + ": unterminated %command in \"" + text + "\"");
-      }
-      parts.add(command(text.substring(start + 1, end), where));
-      at = end + 1;
     }
     return new HeaderTemplate(List.copyOf(parts), null);
   }
 
-  private static Function<Context, String> command(String command, String where) {
-    if (command.isEmpty()) {
-      return c -> "%";
-    }
-    if (command.startsWith("REQ(") && command.endsWith(")")) {
-      String header = command.substring(4, command.length() - 1).toLowerCase(java.util.Locale.ROOT);
-      return c -> {
-        String value = c.requestHeader(header);
-        return value == null ? "" : value;
-      };
-    }
-    return switch (command) {
+  private static Function<Context, String> command(HeaderFormat.Command command) {
+    return switch (command.name()) {
+      case "REQ" -> {
+        String header = command.argument();
+        yield c -> {
+          String value = c.requestHeader(header);
+          return value == null ? "" : value;
+        };
+      }
       case "DOWNSTREAM_REMOTE_ADDRESS" -> c -> c.remoteAddress() + ":" + c.remotePort();
       case "DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT" -> Context::remoteAddress;
       case "PROTOCOL" -> Context::protocol;
-      default ->
-          throw new XdsException(where + ": %" + command + "% is not supported by edge-proxy");
+      default -> throw new IllegalStateException("HeaderFormat.COMMANDS changed: " + command);
     };
   }
 

@@ -239,7 +239,10 @@ class ActionCompilerTest {
   @Test
   void anUnknownHeaderCommandIsRefused() {
     assertThatThrownBy(() -> HeaderTemplate.compile("%START_TIME%", "route r header x"))
-        .hasMessage("route r header x: %START_TIME% is not supported by edge-proxy");
+        .hasMessage(
+            "route r header x: \"%START_TIME%\" (expected: %DOWNSTREAM_REMOTE_ADDRESS%,"
+                + " %DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%, %PROTOCOL%, %REQ(header)% or %% for"
+                + " a literal percent sign; %START_TIME% is not supported)");
   }
 
   private static final class FixedContext implements HeaderTemplate.Context {
