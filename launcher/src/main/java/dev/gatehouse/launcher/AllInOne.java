@@ -5,6 +5,7 @@ import dev.gatehouse.authz.ExtAuthzService;
 import dev.gatehouse.authz.apikey.FileSecretSource;
 import dev.gatehouse.authz.oauth2.OAuth2Module;
 import dev.gatehouse.config.distribution.Distribution;
+import dev.gatehouse.config.subscription.ControlPlaneClient;
 import dev.gatehouse.controlplane.ControlPlane;
 import dev.gatehouse.controlplane.ControlPlaneOptions;
 import dev.gatehouse.controlplane.compile.CompilerOptions;
@@ -22,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -103,8 +105,9 @@ final class AllInOne implements AutoCloseable {
             null,
             null,
             s.adminPort() == 0 ? null : URI.create("http://127.0.0.1:" + s.adminPort(3))));
-    controlPlane.start().await(60, TimeUnit.SECONDS);
+    // Closed even when start fails half-way (Hazelcast up, the watcher not).
     started.push(() -> controlPlane.close().await(10, TimeUnit.SECONDS));
+    controlPlane.start().await(60, TimeUnit.SECONDS);
 
     rateLimit = RateLimitServer.start(vertx, s.rateLimit()).await(30, TimeUnit.SECONDS);
     started.push(() -> rateLimit.close().await(10, TimeUnit.SECONDS));
@@ -117,10 +120,11 @@ final class AllInOne implements AutoCloseable {
             .await(30, TimeUnit.SECONDS);
     started.push(() -> rateLimitAdmin.close().await(10, TimeUnit.SECONDS));
 
-    ExtAuthzCommand.LazyHazelcast hazelcast =
-        new ExtAuthzCommand.LazyHazelcast(List.of(), List.of("127.0.0.1:" + s.hazelcastPort()));
-    started.push(hazelcast::shutdown);
-    OAuth2Module oauth2 = new OAuth2Module(OAuth2Module.hazelcast(vertx, hazelcast));
+    // ext-authz's sessions live in the control plane's member, reached as a client.
+    ControlPlaneClient sessions =
+        ControlPlaneClient.connect(List.of("127.0.0.1:" + s.hazelcastPort()), "gatehouse-run");
+    started.push(sessions);
+    OAuth2Module oauth2 = new OAuth2Module(OAuth2Module.hazelcast(vertx, sessions::hazelcast));
     authz =
         ExtAuthzService.start(
             vertx,
@@ -146,16 +150,27 @@ final class AllInOne implements AutoCloseable {
     started.push(() -> proxy.close().await(40, TimeUnit.SECONDS));
   }
 
-  /** Waits until the edge proxy has its first configuration and listeners. */
+  /** Waits until the edge proxy's listeners serve, each with its route table. */
   boolean awaitReady(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (!proxy.ready()) {
+    while (!serving()) {
       if (System.nanoTime() > deadline) {
         return false;
       }
       Thread.sleep(50);
     }
     return true;
+  }
+
+  private boolean serving() {
+    if (!proxy.ready()) {
+      return false;
+    }
+    Map<String, ?> routes = proxy.snapshot().routes();
+    return proxy.listenerSpecs().values().stream()
+        .flatMap(listener -> listener.chains().stream())
+        .allMatch(
+            chain -> chain.http() == null || routes.containsKey(chain.http().routeConfigName()));
   }
 
   ControlPlane controlPlane() {

@@ -181,12 +181,12 @@ final class ControlPlaneCommand implements Callable<Integer> {
     try {
       controlPlane.close().await(10, TimeUnit.SECONDS);
       vertx.close().await(10, TimeUnit.SECONDS);
-      if (client != null) {
-        client.close();
-      }
     } catch (Exception e) {
       // Stopping anyway; nothing more to release.
     } finally {
+      if (client != null) {
+        client.close();
+      }
       stopped.countDown();
     }
   }

@@ -24,11 +24,15 @@ import picocli.CommandLine.Spec;
           + " demo token issuer (9090), and prints curl commands to try: routing, a rate limit"
           + " being hit, a JWT-protected path.",
       "Uses ./examples/quickstart when it exists (edit it: changes apply live), otherwise a copy"
-          + " of it from the jar."
+          + " of it from the jar. The quickstart names ext-authz's and ratelimit's addresses"
+          + " (127.0.0.1:9001 and :8081): with --authz-grpc-port or --ratelimit-port, change them"
+          + " there too."
     })
 final class DemoCommand implements Callable<Integer> {
   /** The quickstart's files, bundled in the jar under this folder (see launcher/pom.xml). */
   static final String BUNDLED = "examples/quickstart/";
+
+  private static final Path LOCAL = Path.of("examples", "quickstart");
 
   static final List<String> QUICKSTART_FILES =
       List.of("edge.yaml", "quote.yaml", "ratelimits.yaml", "secure.yaml");
@@ -59,16 +63,20 @@ final class DemoCommand implements Callable<Integer> {
       upstream.close();
       return Gatehouse.USAGE;
     }
-    printTour(spec.commandLine().getOut(), settings);
+    printTour(spec.commandLine().getOut(), settings, all.controlPlane().adminPort());
+    boolean copied = resources.configDir().isEmpty() && !Files.isDirectory(LOCAL);
     UntilStopped.serve(
         () -> {
           all.close();
           upstream.close();
+          if (copied) {
+            deleteCopy(dir);
+          }
         });
     return Gatehouse.OK;
   }
 
-  private static void printTour(PrintWriter out, AllInOne.Settings s) {
+  private static void printTour(PrintWriter out, AllInOne.Settings s, int diagPort) {
     String edge = "localhost:" + s.httpPort();
     out.printf(
         """
@@ -78,7 +86,7 @@ final class DemoCommand implements Callable<Integer> {
           # Routing: the quote service (90%%) or its canary (10%%), prefix /backend/ rewritten to /
           curl -i %1$s/backend/
 
-          # A rate limit being hit: 5 requests per minute on /backend/, the 6th in a minute gets 429
+          # A rate limit being hit: 5 requests per minute on /backend/, counting the one above
           for i in 1 2 3 4 5 6; do curl -s -o /dev/null -w '%%{http_code}\\n' %1$s/backend/; done
 
           # A JWT-protected path: 401 without a token...
@@ -97,11 +105,17 @@ final class DemoCommand implements Callable<Integer> {
     out.flush();
   }
 
+  private static void deleteCopy(Path dir) throws IOException {
+    for (String file : QUICKSTART_FILES) {
+      Files.deleteIfExists(dir.resolve(file));
+    }
+    Files.deleteIfExists(dir);
+  }
+
   /** ./examples/quickstart, or the jar's copy of it written to a temporary directory. */
   static Path quickstart() {
-    Path local = Path.of("examples", "quickstart");
-    if (Files.isDirectory(local)) {
-      return local;
+    if (Files.isDirectory(LOCAL)) {
+      return LOCAL;
     }
     try {
       Path dir = Files.createTempDirectory("gatehouse-quickstart");

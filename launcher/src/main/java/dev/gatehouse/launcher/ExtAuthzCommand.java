@@ -151,7 +151,7 @@ final class ExtAuthzCommand implements Callable<Integer> {
   }
 
   /** Starts the embedded Hazelcast member on first use only: most configurations never need it. */
-  static final class LazyHazelcast implements Supplier<HazelcastInstance> {
+  private static final class LazyHazelcast implements Supplier<HazelcastInstance> {
     private final List<String> members;
     private final List<String> clientOf;
     private HazelcastInstance instance;

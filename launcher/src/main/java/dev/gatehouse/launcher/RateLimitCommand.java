@@ -84,21 +84,12 @@ final class RateLimitCommand implements Callable<Integer> {
             "gatehouse ratelimit: gRPC on port %d, admin on port %d, counters in %s%n",
             server.grpcPort(), admin.actualPort(), options.redis() == null ? "memory" : "redis");
     spec.commandLine().getOut().flush();
-    Thread hook = new Thread(stop::countDown, "gatehouse-ratelimit-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
-    try {
-      stop.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } finally {
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // the JVM is exiting: the hook has run
-      }
-      server.close().await(10, TimeUnit.SECONDS);
-      vertx.close().await(10, TimeUnit.SECONDS);
-    }
+    UntilStopped.serve(
+        () -> {
+          server.close().await(10, TimeUnit.SECONDS);
+          vertx.close().await(10, TimeUnit.SECONDS);
+        },
+        stop);
     return Gatehouse.OK;
   }
 

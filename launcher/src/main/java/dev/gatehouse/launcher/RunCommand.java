@@ -118,7 +118,10 @@ final class RunCommand implements Callable<Integer> {
         all.rateLimit().grpcPort(),
         settings.rateLimit().redis() == null ? "memory" : "redis");
     if (!ready) {
-      out.printf("%s: the edge proxy has no configuration yet: the diag page says why%n", name);
+      out.printf(
+          "%s: the edge proxy is not serving after 30 s: is port %d in use, or is the"
+              + " configuration rejected? The log and the diag page say which.%n",
+          name, settings.httpPort());
     }
     out.flush();
     return all;

@@ -69,7 +69,11 @@ public final class HeaderFormat {
   }
 
   private static Command command(String command) {
-    if (command.startsWith("REQ(") && command.endsWith(")") && command.length() > 5) {
+    // Envoy's %REQ(a?b)% (a fallback header) and %REQ(a):N% (truncation) are not implemented.
+    if (command.startsWith("REQ(")
+        && command.endsWith(")")
+        && command.length() > 5
+        && command.indexOf('?') < 0) {
       return new Command(
           "REQ", command.substring(4, command.length() - 1).toLowerCase(Locale.ROOT));
     }

@@ -30,6 +30,9 @@ class HeaderFormatTest {
             "expected: %% for a literal percent sign; the % at character 3 has no closing %");
     assertThatThrownBy(() -> HeaderFormat.parse("%REQ()%"))
         .hasMessageEndingWith("%REQ()% is not supported");
+    assertThatThrownBy(() -> HeaderFormat.parse("%REQ(x-a?x-b)%"))
+        .as("Envoy's fallback form is not implemented")
+        .hasMessageEndingWith("%REQ(x-a?x-b)% is not supported");
     assertThatThrownBy(() -> HeaderFormat.parse("%HOSTNAME%"))
         .hasMessageEndingWith("%HOSTNAME% is not supported");
   }

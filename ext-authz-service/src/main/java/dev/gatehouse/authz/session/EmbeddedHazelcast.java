@@ -54,6 +54,8 @@ public final class EmbeddedHazelcast {
     config.setInstanceName("gatehouse-ext-authz-client-" + System.nanoTime());
     config.setProperty("hazelcast.logging.type", "slf4j");
     config.setProperty("hazelcast.phone.home.enabled", "false");
+    // The command that owns this client closes it in its own order on shutdown.
+    config.setProperty("hazelcast.shutdownhook.enabled", "false");
     config.getNetworkConfig().setAddresses(addresses);
     return com.hazelcast.client.HazelcastClient.newHazelcastClient(config);
   }
