@@ -220,8 +220,10 @@ class ValidFixturesTest {
     ApiKeyFilter keys = get(Kind.FILTER, Filter.class, "default/keys").spec().apiKey();
     assertThat(keys.keys())
         .containsExactly(
-            new ApiKeyFilter.KeySource("api-keys", null),
-            new ApiKeyFilter.KeySource(null, "keys.txt"));
+            new ApiKeyFilter.KeySource("api-keys", null, null),
+            new ApiKeyFilter.KeySource(null, "keys.txt", null),
+            new ApiKeyFilter.KeySource(null, null, "k-inline"));
+    assertThat(keys.keys().get(2).toString()).doesNotContain("k-inline");
     assertThat(
             get(Kind.FILTER, Filter.class, "default/legacy-auth")
                 .spec()

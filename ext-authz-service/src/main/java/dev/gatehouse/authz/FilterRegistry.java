@@ -132,7 +132,12 @@ public final class FilterRegistry {
   private Filter apiKey(Resource<?> resource, ApiKeyFilter spec) {
     List<String> keys = new ArrayList<>();
     for (ApiKeyFilter.KeySource source : spec.keys()) {
-      keys.addAll(secrets.keys(resource.namespace(), source));
+      if (source.inlineKey() != null) {
+        // A Secret the control plane resolved, or a key written inline.
+        keys.add(source.inlineKey().strip());
+      } else {
+        keys.addAll(secrets.keys(resource.namespace(), source));
+      }
     }
     return new ApiKeyCheckFilter(spec.httpHeader(), keys);
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.gatehouse.authz.apikey.FileSecretSource;
+import dev.gatehouse.authz.apikey.SecretSource;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -83,5 +84,24 @@ class ControlPlaneIT {
     controlPlane.publish("v1", KEYED);
     await().atMost(WAIT).until(() -> status(client.get("app", "/anything", Map.of())) == 200);
     assertThat(service.isReady()).isTrue();
+  }
+
+  @Test
+  void keysOfAKubernetesSecretPublishedInlineByTheControlPlaneAllowOnlyThemselves() {
+    // The form control-plane's Kubernetes source publishes for keys: [{secretName: ...}].
+    controlPlane.publish(
+        "v1",
+        ConfigDir.filter("key", "APIKey:\n  keys: [{inlineKey: k-first}, {inlineKey: k-second}]\n")
+            + ConfigDir.policy(
+                "api", "rules: [{host: \"*\", path: /api/*, filters: [{name: key}]}]"));
+    ExtAuthzService service =
+        controlPlane.service(
+            SecretSource.unavailable("no key files with the control plane"), false);
+    client = new CheckClient(vertx, service.grpcPort());
+
+    assertThat(status(client.get("app", "/api/x", Map.of("x-api-key", "k-first")))).isEqualTo(200);
+    assertThat(status(client.get("app", "/api/x", Map.of("x-api-key", "k-second")))).isEqualTo(200);
+    assertThat(status(client.get("app", "/api/x", Map.of("x-api-key", "k-third")))).isEqualTo(403);
+    assertThat(status(client.get("app", "/api/x", Map.of()))).isEqualTo(401);
   }
 }

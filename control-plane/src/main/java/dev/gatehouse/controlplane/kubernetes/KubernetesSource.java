@@ -296,15 +296,15 @@ public final class KubernetesSource implements AutoCloseable {
         String version = origin + "@" + object.getMetadata().getResourceVersion();
         String text = rendered.get(version);
         if (text == null) {
-          text = texts.text(object, null);
+          text = texts.text(object);
         }
         nextRendered.put(version, text);
         nextTexts.put(origin, text);
         loader.addText(text, origin);
         if (crd.getKey() == Kind.FILTER) {
           texts
-              .oauth2Secret(object, origin, extraProblems, this::secret)
-              .ifPresent(secret -> published.put(origin, texts.text(object, secret)));
+              .withSecrets(object, origin, extraProblems, this::secret)
+              .ifPresent(resolved -> published.put(origin, texts.text(resolved)));
         }
       }
     }

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.gatehouse.config.Kind;
+import dev.gatehouse.config.auth.ApiKeyFilter;
 import dev.gatehouse.controlplane.ControlPlane;
 import dev.gatehouse.controlplane.ControlPlaneOptions;
 import dev.gatehouse.controlplane.compile.Compiler;
@@ -432,6 +433,71 @@ class KubernetesSourceIT {
               "kubernetes:Filter/default/sso: Filter default/sso: spec.OAuth2.secretName: Secret"
                   + " default/missing not found (expected: a Secret with the key"
                   + " oauth2-client-secret)");
+    }
+  }
+
+  @Test
+  void anApiKeySecretNameReachesTheServicesConfigAsOneInlineKeyPerValue() throws Exception {
+    client
+        .resource(
+            load(
+                "apiVersion: v1\nkind: Secret\nmetadata: {name: api-keys, namespace: default}\n"
+                    + "data: {key-1: "
+                    + Base64.getEncoder().encodeToString("k-first".getBytes())
+                    + ", key-2: "
+                    + Base64.getEncoder().encodeToString("k-second\n".getBytes())
+                    + ", key-3: "
+                    + Base64.getEncoder().encodeToString("0123".getBytes())
+                    + "}\n",
+                io.fabric8.kubernetes.api.model.Secret.class))
+        .create();
+    apply(
+        Kind.FILTER,
+        "apiVersion: getambassador.io/v3alpha1\nkind: Filter\n"
+            + "metadata: {name: keyed, namespace: default}\nspec:\n  APIKey:\n"
+            + "    keys: [{secretName: api-keys}, {file: other.txt}]\n");
+    try (KubernetesSource source =
+        new KubernetesSource(client, KubernetesOptions.defaults(), "default", s -> {})) {
+      var loaded = source.start();
+      var filter = loaded.ofKind(Kind.FILTER, dev.gatehouse.config.auth.Filter.class).get(0);
+
+      var published = source.document(filter).orElseThrow();
+      var keys =
+          new dev.gatehouse.config.ResourceLoader("default")
+              .addText(published.yaml(), published.origin())
+              .result()
+              .ofKind(Kind.FILTER, dev.gatehouse.config.auth.Filter.class)
+              .get(0)
+              .spec()
+              .apiKey()
+              .keys();
+
+      assertThat(loaded.errors()).isEmpty();
+      assertThat(published.yaml()).doesNotContain("secretName");
+      assertThat(keys)
+          .containsExactly(
+              new ApiKeyFilter.KeySource(null, null, "k-first"),
+              new ApiKeyFilter.KeySource(null, null, "k-second"),
+              new ApiKeyFilter.KeySource(null, null, "0123"),
+              new ApiKeyFilter.KeySource(null, "other.txt", null));
+      assertThat(loaded.toString()).doesNotContain("k-first");
+    }
+  }
+
+  @Test
+  void anApiKeySecretNameWithoutItsSecretIsAnErrorOnTheFilter() throws Exception {
+    apply(
+        Kind.FILTER,
+        "apiVersion: getambassador.io/v3alpha1\nkind: Filter\n"
+            + "metadata: {name: keyed, namespace: default}\nspec:\n  APIKey:\n"
+            + "    keys: [{secretName: missing}]\n");
+    try (KubernetesSource source =
+        new KubernetesSource(client, KubernetesOptions.defaults(), "default", s -> {})) {
+      assertThat(source.start().errors().toString())
+          .contains(
+              "kubernetes:Filter/default/keyed: Filter default/keyed: spec.APIKey.keys[0].secretName:"
+                  + " Secret default/missing not found (expected: a Secret whose data values are"
+                  + " the API keys)");
     }
   }
 }

@@ -56,7 +56,7 @@ class ApiKeyCheckFilterTest {
     Files.writeString(dir.resolve("keys/team.txt"), "# team keys\nalpha\n\n  beta  \n");
 
     List<String> keys =
-        new FileSecretSource(dir).keys("default", new KeySource(null, "keys/team.txt"));
+        new FileSecretSource(dir).keys("default", new KeySource(null, "keys/team.txt", null));
 
     assertThat(keys).containsExactly("alpha", "beta");
   }
@@ -65,10 +65,10 @@ class ApiKeyCheckFilterTest {
   void secretNameAndUnreadableFilesFailWithoutShowingKeys() {
     FileSecretSource source = new FileSecretSource(dir);
 
-    assertThatThrownBy(() -> source.keys("default", new KeySource("api-keys", null)))
+    assertThatThrownBy(() -> source.keys("default", new KeySource("api-keys", null, null)))
         .hasMessageContaining("default/api-keys")
         .hasMessageContaining("Kubernetes Secrets are not available");
-    assertThatThrownBy(() -> source.keys("default", new KeySource(null, "nope.txt")))
+    assertThatThrownBy(() -> source.keys("default", new KeySource(null, "nope.txt", null)))
         .hasMessageContaining("nope.txt");
   }
 }
