@@ -49,7 +49,10 @@ final class ControlPlaneCommand implements Callable<Integer> {
   @Mixin Options.ControlPlaneCluster cluster;
   @Mixin DiagnosticsFlags diagnostics;
 
-  /** The explain endpoint and developer portal's settings; {@code gatehouse run} shares them. */
+  /**
+   * The explain endpoint and developer portal's settings ({@code gatehouse run} derives its own
+   * from its ports).
+   */
   static final class DiagnosticsFlags {
     @Option(
         names = "--docs-base-url",
@@ -57,14 +60,14 @@ final class ControlPlaneCommand implements Callable<Integer> {
         defaultValue = "http://127.0.0.1:8080",
         description =
             "Where the developer portal fetches docs.path documents: an edge-proxy listener, so"
-                + " they come through the Mapping's route. Default: ${DEFAULT-VALUE}.")
+                + " they come through the Mapping's route.")
     URI docsBaseUrl;
 
     @Option(
         names = "--docs-refresh-seconds",
         paramLabel = "SECONDS",
         defaultValue = "60",
-        description = "How often the portal fetches every API document again. Default: 60.")
+        description = "How often the portal fetches every API document again.")
     int docsRefreshSeconds;
 
     @Option(
