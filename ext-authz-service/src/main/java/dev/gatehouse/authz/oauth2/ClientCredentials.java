@@ -2,7 +2,6 @@ package dev.gatehouse.authz.oauth2;
 
 import dev.gatehouse.authz.AuthzRequest;
 import dev.gatehouse.authz.FilterArguments;
-import dev.gatehouse.authz.HeaderMutations;
 import dev.gatehouse.authz.Verdict;
 import io.vertx.core.Future;
 import java.util.List;
@@ -41,22 +40,11 @@ final class ClientCredentials {
               List.of(Map.entry("www-authenticate", "Bearer realm=\"" + context.id() + "\"")),
               "client credentials or a bearer token required\n"));
     }
-    return context
-        .provider()
-        .clientCredentials(clientId, secret, String.join(" ", arguments.scopes()))
-        .map(
-            tokens ->
-                (Verdict)
-                    Verdict.allow(
-                        new HeaderMutations(
-                            Map.of("authorization", "Bearer " + tokens.accessToken()),
-                            Set.of(ID_HEADER, SECRET_HEADER),
-                            List.of())))
-        .recover(
-            failure ->
-                Future.succeededFuture(
-                    failure instanceof Provider.ProviderException p && p.refused
-                        ? Verdict.Deny.of(401, "client credentials refused\n")
-                        : OAuth2LoginFilter.unavailablePage()));
+    return GrantVerdicts.of(
+        context
+            .provider()
+            .clientCredentials(clientId, secret, String.join(" ", arguments.scopes())),
+        Set.of(ID_HEADER, SECRET_HEADER),
+        "client credentials refused\n");
   }
 }

@@ -2,7 +2,6 @@ package dev.gatehouse.authz.oauth2;
 
 import dev.gatehouse.authz.AuthzRequest;
 import dev.gatehouse.authz.FilterArguments;
-import dev.gatehouse.authz.HeaderMutations;
 import dev.gatehouse.authz.Verdict;
 import io.vertx.core.Future;
 import java.util.List;
@@ -35,22 +34,9 @@ final class PasswordGrant {
               List.of(Map.entry("www-authenticate", "Basic realm=\"" + context.id() + "\"")),
               "X-Ambassador-Username and X-Ambassador-Password required\n"));
     }
-    return context
-        .provider()
-        .password(username, password, String.join(" ", arguments.scopes()))
-        .map(
-            tokens ->
-                (Verdict)
-                    Verdict.allow(
-                        new HeaderMutations(
-                            Map.of("authorization", "Bearer " + tokens.accessToken()),
-                            Set.of(USERNAME_HEADER, PASSWORD_HEADER),
-                            List.of())))
-        .recover(
-            failure ->
-                Future.succeededFuture(
-                    failure instanceof Provider.ProviderException p && p.refused
-                        ? Verdict.Deny.of(401, "username or password refused\n")
-                        : OAuth2LoginFilter.unavailablePage()));
+    return GrantVerdicts.of(
+        context.provider().password(username, password, String.join(" ", arguments.scopes())),
+        Set.of(USERNAME_HEADER, PASSWORD_HEADER),
+        "username or password refused\n");
   }
 }
