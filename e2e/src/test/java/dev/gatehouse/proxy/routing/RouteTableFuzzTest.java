@@ -18,6 +18,7 @@ import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
 import io.vertx.core.MultiMap;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import org.junit.jupiter.api.Test;
 
 /**
  * Fuzzes route matching ({@link RouteTable#match}). Against a fixed table, every request is matched
@@ -90,6 +91,21 @@ class RouteTableFuzzTest {
                   .addRoutes(route("r-public", RouteMatch.newBuilder().setPrefix("/public/"))))
           .build();
   private static final RouteTable TABLE = RouteTable.compile(FIXED);
+
+  /**
+   * A fuzzing finding (corpus entry a-colon-after-the-last-bracket-is-not-a-port): the port was cut
+   * at the last colon whenever any ']' came before it, so "x:]y:]z.v1.example.com" lost its tail
+   * and matched the catch-all host. Only a colon after the last ']' starts a port.
+   */
+  @Test
+  void aColonBeforeTheLastBracketDoesNotStartAPort() {
+    RouteRequest request =
+        new RouteRequest(
+            "GET", "x:]y:]z.v1.example.com", "/", io.vertx.core.MultiMap.caseInsensitiveMultiMap());
+
+    assertThat(TABLE.match(request).map(m -> m.route().name())).contains("r-v1");
+    assertThat(EnvoyModel.match(FIXED, request)).contains("r-v1");
+  }
 
   @FuzzTest(maxDuration = "30s")
   @DictionaryEntries({

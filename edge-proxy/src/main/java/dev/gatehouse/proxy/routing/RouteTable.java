@@ -134,7 +134,7 @@ public final class RouteTable {
   public Optional<Host> host(String authority) {
     String lower = authority.toLowerCase(Locale.ROOT);
     int colon = lower.lastIndexOf(':');
-    if (colon > 0 && lower.indexOf(']') < colon) {
+    if (colon > 0 && lower.lastIndexOf(']') < colon) {
       lower = lower.substring(0, colon);
     }
     Host host = lookup(lower);
