@@ -20,8 +20,6 @@ import io.vertx.core.Vertx;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -56,7 +54,7 @@ final class AllInOne implements AutoCloseable {
   }
 
   private final Vertx vertx = Vertx.vertx();
-  private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  private final CloseStack started = new CloseStack();
   private ControlPlane controlPlane;
   private RateLimitServer rateLimit;
   private ExtAuthzService authz;
@@ -192,13 +190,7 @@ final class AllInOne implements AutoCloseable {
   /** Stops in reverse order: the edge proxy drains first, the control plane goes last. */
   @Override
   public void close() {
-    while (!started.isEmpty()) {
-      try {
-        started.pop().close();
-      } catch (Exception e) {
-        // Stopping anyway: the rest must still be released.
-      }
-    }
+    started.close();
     try {
       vertx.close().await(10, TimeUnit.SECONDS);
     } catch (Exception e) {

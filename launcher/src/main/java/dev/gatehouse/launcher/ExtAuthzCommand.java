@@ -14,8 +14,6 @@ import dev.gatehouse.config.distribution.Distribution;
 import dev.gatehouse.config.subscription.ControlPlaneClient;
 import io.vertx.core.Vertx;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -66,7 +64,7 @@ final class ExtAuthzCommand implements Callable<Integer> {
     }
     Vertx vertx = Vertx.vertx();
     // Released in reverse order on stop: the service first, then what it uses.
-    Deque<AutoCloseable> resourcesInUse = new ArrayDeque<>();
+    CloseStack resourcesInUse = new CloseStack();
     ExtAuthzService service;
     try {
       ExtAuthzService.Settings settings;
@@ -93,7 +91,7 @@ final class ExtAuthzCommand implements Callable<Integer> {
       service = ExtAuthzService.start(vertx, settings);
       resourcesInUse.push(service::close);
     } catch (RuntimeException e) {
-      closeAll(resourcesInUse);
+      resourcesInUse.close();
       vertx.close();
       spec.commandLine().getErr().println("gatehouse ext-authz: cannot start: " + e.getMessage());
       spec.commandLine().getErr().flush();
@@ -101,7 +99,7 @@ final class ExtAuthzCommand implements Callable<Integer> {
     }
     UntilStopped.serve(
         () -> {
-          closeAll(resourcesInUse);
+          resourcesInUse.close();
           vertx.close().await(10, TimeUnit.SECONDS);
         });
     return Gatehouse.OK;
@@ -116,16 +114,6 @@ final class ExtAuthzCommand implements Callable<Integer> {
         authzPorts.httpPort(),
         adminPort.adminPort(),
         oauth2);
-  }
-
-  private static void closeAll(Deque<AutoCloseable> inUse) {
-    while (!inUse.isEmpty()) {
-      try {
-        inUse.pop().close();
-      } catch (Exception e) {
-        // Stopping anyway: the rest must still be released.
-      }
-    }
   }
 
   /** The service's settings on the given ports; also used by {@code gatehouse run}. */
