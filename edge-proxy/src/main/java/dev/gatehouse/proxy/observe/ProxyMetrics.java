@@ -19,6 +19,10 @@ public final class ProxyMetrics {
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final ConcurrentMap<String, Counter> counters = new ConcurrentHashMap<>();
+  // The two counters every request touches, by listener or cluster and then status class (0-5),
+  // so the request path does not build a key string per request.
+  private final ConcurrentMap<String, Counter[]> downstreamByClass = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, Counter[]> upstreamByClass = new ConcurrentHashMap<>();
 
   public MeterRegistry registry() {
     return registry;
@@ -35,23 +39,37 @@ public final class ProxyMetrics {
   }
 
   public void downstream(String listener, int status) {
-    counter(
+    byClass(
+            downstreamByClass,
             "envoy_http_downstream_rq_xx",
             "envoy_http_conn_manager_prefix",
             listener,
-            "envoy_response_code_class",
-            String.valueOf(status / 100))
+            status)
         .increment();
   }
 
   public void upstream(String cluster, int status) {
-    counter(
-            "envoy_cluster_upstream_rq_xx",
-            "envoy_cluster_name",
-            cluster,
-            "envoy_response_code_class",
-            String.valueOf(status / 100))
+    byClass(upstreamByClass, "envoy_cluster_upstream_rq_xx", "envoy_cluster_name", cluster, status)
         .increment();
+  }
+
+  private Counter byClass(
+      ConcurrentMap<String, Counter[]> cache, String name, String tag, String value, int status) {
+    int statusClass = status / 100;
+    if (statusClass < 0 || statusClass > 5) {
+      return counter(name, tag, value, "envoy_response_code_class", String.valueOf(statusClass));
+    }
+    Counter[] byClass = cache.get(value);
+    if (byClass == null) {
+      byClass = cache.computeIfAbsent(value, v -> new Counter[6]);
+    }
+    Counter counter = byClass[statusClass];
+    if (counter == null) {
+      // A race only looks the same counter up twice: counter() registers it once.
+      counter = counter(name, tag, value, "envoy_response_code_class", String.valueOf(statusClass));
+      byClass[statusClass] = counter;
+    }
+    return counter;
   }
 
   public void retry(String cluster) {
