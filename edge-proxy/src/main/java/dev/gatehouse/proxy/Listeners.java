@@ -159,6 +159,10 @@ final class Listeners {
             .setMaxInitialLineLength(16 * 1024)
             .setDecompressionSupported(false)
             .setCompressionSupported(false)
+            // Websockets are tunnelled as bytes, so their extensions are the client's and the
+            // upstream's to negotiate: no Netty extension handler in every connection's pipeline.
+            .setPerMessageWebSocketCompressionSupported(false)
+            .setPerFrameWebSocketCompressionSupported(false)
             .setHttp2ClearTextEnabled(true);
     if (spec.tls()) {
       PemKeyCertOptions keys = new PemKeyCertOptions();

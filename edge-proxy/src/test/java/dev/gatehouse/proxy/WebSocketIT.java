@@ -78,6 +78,29 @@ class WebSocketIT {
     socket.close();
   }
 
+  /**
+   * Browsers always offer permessage-deflate. The edge relays the upgrade as a byte tunnel, so the
+   * extension is for the client and the upstream to agree on: the edge must neither accept it
+   * itself nor compress or inflate frames in between.
+   */
+  @Test
+  void compressionIsNegotiatedEndToEndThroughTheTunnel() throws Exception {
+    WebSocketClient client =
+        stack.vertx.createWebSocketClient(
+            new io.vertx.core.http.WebSocketClientOptions().setTryUsePerMessageCompression(true));
+    WebSocket socket =
+        client.connect(stack.httpPort, "127.0.0.1", "/ws/chat").await(10, TimeUnit.SECONDS);
+    Promise<String> reply = Promise.promise();
+    socket.textMessageHandler(reply::tryComplete);
+
+    socket.writeTextMessage("hello, compressed ".repeat(20));
+
+    assertThat(reply.future().await(10, TimeUnit.SECONDS))
+        .isEqualTo("echo: " + "hello, compressed ".repeat(20));
+    assertThat(socket.headers().get("sec-websocket-extensions")).contains("permessage-deflate");
+    socket.close();
+  }
+
   @Test
   void anUpgradeIsRefusedWhereTheMappingDoesNotAllowIt() {
     WebSocketClient client = stack.vertx.createWebSocketClient();
