@@ -173,6 +173,10 @@ class XdsConformanceIT {
   }
 
   private void serve(Listener listener, List<Secret> secrets) {
+    serve(listener, secrets, routes());
+  }
+
+  private void serve(Listener listener, List<Secret> secrets, RouteConfiguration routes) {
     version++;
     cache.setSnapshot(
         "all",
@@ -183,10 +187,49 @@ class XdsConformanceIT {
             "e" + version,
             List.of(listener),
             "l" + version,
-            List.of(routes()),
+            List.of(routes),
             "r" + version,
             secrets,
             "s" + version));
+  }
+
+  /**
+   * 10,000 Mappings make an RDS response of about a megabyte, past gRPC's usual 256 KiB or 4 MiB
+   * default message limits; the ADS stream must take it rather than fail and reconnect forever.
+   */
+  @Test
+  void aRouteConfigurationOfSeveralMegabytesIsApplied() throws Exception {
+    VirtualHost.Builder host = routes().getVirtualHosts(0).toBuilder().clearRoutes();
+    for (int i = 0; i < 40_000; i++) {
+      host.addRoutes(
+          Route.newBuilder()
+              .setName("extra-" + i)
+              .setMatch(RouteMatch.newBuilder().setPrefix("/extra/" + i + "/"))
+              .setRoute(
+                  RouteAction.newBuilder()
+                      .setCluster("upstream")
+                      .setPrefixRewrite("/rewritten/for/mapping/" + i + "/")));
+    }
+    host.addAllRoutes(routes().getVirtualHosts(0).getRoutesList());
+    RouteConfiguration big = routes().toBuilder().setVirtualHosts(0, host).build();
+    assertThat(big.getSerializedSize()).isGreaterThan(2 * 1024 * 1024);
+    int port = FreePorts.next();
+
+    serve(listener(port, null, HttpConnectionManager.newBuilder()), List.of(), big);
+
+    var client = vertx.createHttpClient();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .until(
+            () ->
+                client
+                        .request(HttpMethod.GET, port, "127.0.0.1", "/extra/39999/x")
+                        .compose(r -> r.send())
+                        .map(r -> r.statusCode())
+                        .await(5, TimeUnit.SECONDS)
+                    == 200);
+    assertThat(callbacks.nacks()).isZero();
   }
 
   @Test

@@ -52,6 +52,14 @@ public final class AdsClient {
   private GrpcClientRequest<DiscoveryRequest, DiscoveryResponse> stream;
   private int server;
   private int generation; // which connection attempt callbacks belong to; stale ones are ignored
+
+  /**
+   * The largest xDS response taken, 64 MiB: 10,000 Mappings make an RDS response of about 1 MiB,
+   * and gRPC's default limits (4 MiB in grpc-java, less in Vert.x) would fail the stream on every
+   * reconnect.
+   */
+  static final long MAX_MESSAGE = 64L * 1024 * 1024;
+
   private long backoffMillis = 100;
   private boolean closed;
   private volatile boolean connected;
@@ -63,7 +71,9 @@ public final class AdsClient {
     }
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
-    this.grpc = GrpcClient.client(vertx);
+    this.grpc =
+        GrpcClient.client(
+            vertx, new io.vertx.grpc.client.GrpcClientOptions().setMaxMessageSize(MAX_MESSAGE));
     this.servers = List.copyOf(servers);
     this.node = node;
     this.onUpdate = onUpdate;
@@ -116,17 +126,15 @@ public final class AdsClient {
                   .onSuccess(
                       response -> {
                         connected = true;
-                        backoffMillis = 100;
                         response.handler(this::receive);
                         response.exceptionHandler(
-                            error -> broken(attempt, "stream failed: " + error.getMessage()));
+                            error -> broken(attempt, "stream failed: " + describe(error)));
                         response.endHandler(
                             v -> broken(attempt, "stream ended by the control plane"));
                       })
                   .onFailure(
                       error ->
-                          broken(
-                              attempt, "no response from " + address + ": " + error.getMessage()));
+                          broken(attempt, "no response from " + address + ": " + describe(error)));
               // Wildcard subscriptions first; the rest follow from what they name.
               send(XdsResources.CDS);
               send(XdsResources.LDS);
@@ -136,7 +144,12 @@ public final class AdsClient {
                 }
               }
             })
-        .onFailure(error -> broken(attempt, "cannot reach " + address + ": " + error.getMessage()));
+        .onFailure(error -> broken(attempt, "cannot reach " + address + ": " + describe(error)));
+  }
+
+  /** An error's message, or its type when it has none (a reset stream's often has none). */
+  private static String describe(Throwable error) {
+    return error.getMessage() != null ? error.getMessage() : error.toString();
   }
 
   private void broken(int attempt, String why) {
@@ -157,6 +170,9 @@ public final class AdsClient {
   }
 
   private void receive(DiscoveryResponse response) {
+    // The backoff starts over only once a stream delivers something: a stream that opens and then
+    // fails on its first response keeps backing off instead of reconnecting every 100 ms.
+    backoffMillis = 100;
     String type = response.getTypeUrl();
     TypeState previous = types.getOrDefault(type, new TypeState("", "", List.of()));
     XdsResources next;
