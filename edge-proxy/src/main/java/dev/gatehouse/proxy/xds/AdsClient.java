@@ -29,6 +29,9 @@ import org.slf4j.LoggerFactory;
  * serving the last good configuration meanwhile.
  *
  * <p>Runs on one Vert.x context; {@code onUpdate} is called there after every accepted update.
+ * Validating and compiling a response (10,000 routes take a while) runs on a worker thread, one
+ * response at a time in the order they came, so that the event loop, which may also serve requests,
+ * is never held up by it.
  */
 public final class AdsClient {
   private static final Logger LOG = LoggerFactory.getLogger(AdsClient.class);
@@ -49,6 +52,8 @@ public final class AdsClient {
   private final Consumer<XdsResources> onUpdate;
   private final Map<String, TypeState> types = new HashMap<>();
   private XdsResources resources = XdsResources.EMPTY;
+  private final java.util.ArrayDeque<DiscoveryResponse> pending = new java.util.ArrayDeque<>();
+  private boolean compiling;
   private GrpcClientRequest<DiscoveryRequest, DiscoveryResponse> stream;
   private int server;
   private int generation; // which connection attempt callbacks belong to; stale ones are ignored
@@ -159,6 +164,7 @@ public final class AdsClient {
     generation++;
     connected = false;
     stream = null;
+    pending.clear(); // the next stream sends everything again
     if (closed) {
       return;
     }
@@ -173,15 +179,42 @@ public final class AdsClient {
     // The backoff starts over only once a stream delivers something: a stream that opens and then
     // fails on its first response keeps backing off instead of reconnecting every 100 ms.
     backoffMillis = 100;
+    pending.add(response);
+    compileNext();
+  }
+
+  /** Compiles the oldest pending response off the event loop, then applies it here. */
+  private void compileNext() {
+    if (compiling || pending.isEmpty()) {
+      return;
+    }
+    DiscoveryResponse response = pending.poll();
+    XdsResources base = resources;
+    int attempt = generation;
+    compiling = true;
+    context
+        .executeBlocking(() -> base.with(response.getTypeUrl(), response.getResourcesList()), false)
+        .onComplete(
+            compiled -> {
+              compiling = false;
+              if (attempt == generation) {
+                applied(response, compiled.result(), compiled.cause());
+              }
+              compileNext();
+            });
+  }
+
+  private void applied(DiscoveryResponse response, XdsResources next, Throwable failure) {
     String type = response.getTypeUrl();
     TypeState previous = types.getOrDefault(type, new TypeState("", "", List.of()));
-    XdsResources next;
-    try {
-      next = resources.with(type, response.getResourcesList());
-    } catch (XdsException e) {
-      LOG.warn("xDS: NACK {} version {}: {}", type, response.getVersionInfo(), e.getMessage());
+    if (failure != null) {
+      String reason =
+          failure instanceof XdsException
+              ? failure.getMessage()
+              : "cannot apply: " + describe(failure);
+      LOG.warn("xDS: NACK {} version {}: {}", type, response.getVersionInfo(), reason);
       types.put(type, new TypeState(previous.version(), response.getNonce(), previous.names()));
-      send(type, Status.newBuilder().setCode(3).setMessage(e.getMessage()).build());
+      send(type, Status.newBuilder().setCode(3).setMessage(reason).build());
       return;
     }
     Map<String, List<String>> before = new HashMap<>();
