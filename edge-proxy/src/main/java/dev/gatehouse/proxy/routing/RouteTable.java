@@ -38,6 +38,7 @@ public final class RouteTable {
   private final List<Wildcard> prefixes = new ArrayList<>();
   private Host any;
   private final List<Host> hosts = new ArrayList<>();
+  private final Map<Host, RouteIndex> indexes = new java.util.IdentityHashMap<>();
 
   private RouteTable(RouteConfiguration config) {
     this.name = config.getName();
@@ -71,6 +72,7 @@ public final class RouteTable {
                   virtualHost.getResponseHeadersToRemoveList(),
                   where));
       hosts.add(host);
+      indexes.put(host, new RouteIndex(host.routes()));
       for (String domain : virtualHost.getDomainsList()) {
         addDomain(domain.toLowerCase(Locale.ROOT), host, where);
       }
@@ -166,11 +168,7 @@ public final class RouteTable {
     if (host.isEmpty()) {
       return Optional.empty();
     }
-    for (CompiledRoute route : host.get().routes()) {
-      if (route.matches(request)) {
-        return Optional.of(new Match(host.get(), route));
-      }
-    }
-    return Optional.empty();
+    CompiledRoute route = indexes.get(host.get()).first(request);
+    return route == null ? Optional.empty() : Optional.of(new Match(host.get(), route));
   }
 }
