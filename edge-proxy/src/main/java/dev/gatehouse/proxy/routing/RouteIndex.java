@@ -7,114 +7,135 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The routes of one virtual host, indexed by the first path segment they require, so that a request
+ * The routes of one virtual host in a tree of the path directories they require, so that a request
  * is tested only against the routes that can match it and not against all of them in turn (with
  * 10,000 Mappings, a linear scan costs more than the rest of the request). Envoy's rule is kept
  * exactly: the first route in configuration order that matches wins.
  *
- * <p>A case-sensitive {@code prefix}, {@code path} or {@code path_separated_prefix} of the form
- * {@code /segment/...} (or a {@code path} of exactly {@code /segment}) can only match requests
- * whose first segment is that segment; every other route (regex, case-insensitive, {@code /} or
- * {@code /seg} prefixes that a longer segment could extend) is a candidate for every request.
- * Lookup merges the two ordered candidate lists.
+ * <p>A case-sensitive {@code prefix}, {@code path} or {@code path_separated_prefix} can only match
+ * paths that start with its literal up to the last '/', say {@code /api/v1/}: the route is filed
+ * under the tree node {@code api} → {@code v1}. Every other route (regex, case-insensitive, a
+ * literal that does not start with '/' or has a '?' before its last '/') is a candidate for every
+ * request. A request walks the tree along its own directories and merges, in configuration order,
+ * the routes of the nodes it passes with the routes for every request.
  */
 final class RouteIndex {
   private static final int[] NONE = new int[0];
 
+  private static final class Node {
+    final Map<String, Node> children = new HashMap<>();
+    final List<Integer> building = new ArrayList<>();
+    int[] routes = NONE;
+
+    void freeze() {
+      routes = toArray(building);
+      building.clear();
+      children.values().forEach(Node::freeze);
+    }
+  }
+
   private final List<CompiledRoute> routes;
-  private final Map<String, int[]> bySegment;
-  private final int[] anySegment;
+  private final Node root = new Node();
+  private final int[] anyPath;
 
   RouteIndex(List<CompiledRoute> routes) {
     this.routes = routes;
-    Map<String, List<Integer>> keyed = new HashMap<>();
     List<Integer> always = new ArrayList<>();
     for (int i = 0; i < routes.size(); i++) {
-      String segment = requiredSegment(routes.get(i).route().getMatch());
-      if (segment == null) {
+      List<String> directory = requiredDirectory(routes.get(i).route().getMatch());
+      if (directory == null) {
         always.add(i);
-      } else {
-        keyed.computeIfAbsent(segment, s -> new ArrayList<>()).add(i);
+        continue;
       }
+      Node node = root;
+      for (String segment : directory) {
+        node = node.children.computeIfAbsent(segment, s -> new Node());
+      }
+      node.building.add(i);
     }
-    this.bySegment = new HashMap<>();
-    keyed.forEach((segment, indexes) -> bySegment.put(segment, toArray(indexes)));
-    this.anySegment = toArray(always);
+    root.freeze();
+    this.anyPath = toArray(always);
   }
 
   /** The first route, in configuration order, that matches the request; null when none does. */
   CompiledRoute first(RouteRequest request) {
-    int[] keyed =
-        bySegment.isEmpty() ? NONE : bySegment.getOrDefault(segment(request.path()), NONE);
-    int[] always = anySegment;
-    int k = 0;
-    int a = 0;
-    while (k < keyed.length || a < always.length) {
-      int next;
-      if (a >= always.length || (k < keyed.length && keyed[k] < always[a])) {
-        next = keyed[k++];
-      } else {
-        next = always[a++];
+    List<int[]> candidates = new ArrayList<>(4);
+    candidates.add(anyPath);
+    String path = request.path();
+    Node node = root;
+    if (path.startsWith("/")) {
+      candidates.add(root.routes);
+      int start = 1;
+      while (!node.children.isEmpty()) {
+        int end = start;
+        while (end < path.length() && path.charAt(end) != '/' && path.charAt(end) != '?') {
+          end++;
+        }
+        if (end >= path.length() || path.charAt(end) != '/') {
+          break; // the last segment, or the query: not a directory
+        }
+        node = node.children.get(path.substring(start, end));
+        if (node == null) {
+          break;
+        }
+        candidates.add(node.routes);
+        start = end + 1;
       }
-      CompiledRoute route = routes.get(next);
+    }
+    int[] at = new int[candidates.size()];
+    while (true) {
+      int best = -1;
+      int bestRoute = Integer.MAX_VALUE;
+      for (int list = 0; list < at.length; list++) {
+        int[] indexes = candidates.get(list);
+        if (at[list] < indexes.length && indexes[at[list]] < bestRoute) {
+          best = list;
+          bestRoute = indexes[at[list]];
+        }
+      }
+      if (best < 0) {
+        return null;
+      }
+      at[best]++;
+      CompiledRoute route = routes.get(bestRoute);
       if (route.matches(request)) {
         return route;
       }
     }
-    return null;
   }
 
   /**
-   * The first segment a route's path match requires, or null when it can match requests with any
-   * first segment.
+   * The directories a route's path match requires, outermost first ({@code /api/v1/x} gives [api,
+   * v1]; {@code /x} gives []), or null when it can match paths that do not start with them.
    */
-  static String requiredSegment(RouteMatch match) {
+  static List<String> requiredDirectory(RouteMatch match) {
     if (match.hasCaseSensitive() && !match.getCaseSensitive().getValue()) {
       return null;
     }
-    String literal;
-    boolean whole; // the literal is the whole path, so its last segment cannot be extended
-    switch (match.getPathSpecifierCase()) {
-      case PREFIX -> {
-        literal = match.getPrefix();
-        whole = false;
-      }
-      case PATH, PATH_SEPARATED_PREFIX -> {
-        // path_separated_prefix /seg matches /seg and /seg/...: never a longer segment.
-        literal =
-            match.getPathSpecifierCase() == RouteMatch.PathSpecifierCase.PATH
-                ? match.getPath()
-                : match.getPathSeparatedPrefix();
-        whole = true;
-      }
-      default -> {
-        return null;
-      }
-    }
-    if (literal.length() < 2 || literal.charAt(0) != '/') {
+    String literal =
+        switch (match.getPathSpecifierCase()) {
+          case PREFIX -> match.getPrefix();
+          case PATH -> match.getPath();
+          // path_separated_prefix /a/b matches /a/b and /a/b/...: both start with /a/.
+          case PATH_SEPARATED_PREFIX -> match.getPathSeparatedPrefix();
+          default -> null;
+        };
+    if (literal == null || !literal.startsWith("/")) {
       return null;
     }
-    int slash = literal.indexOf('/', 1);
-    if (slash < 0 && !whole) {
-      return null; // prefix "/seg" also matches "/segment"
+    int last = literal.lastIndexOf('/');
+    String directory = literal.substring(0, last + 1);
+    if (directory.indexOf('?') >= 0 || directory.indexOf('#') >= 0) {
+      return null; // the query could start inside it
     }
-    String segment = slash < 0 ? literal.substring(1) : literal.substring(1, slash);
-    if (segment.isEmpty() || segment.indexOf('?') >= 0 || segment.indexOf('#') >= 0) {
-      return null;
+    List<String> segments = new ArrayList<>();
+    int start = 1;
+    while (start < directory.length()) {
+      int slash = directory.indexOf('/', start);
+      segments.add(directory.substring(start, slash));
+      start = slash + 1;
     }
-    return segment;
-  }
-
-  /** A request path's first segment: from after the leading '/' to the next '/' or '?'. */
-  static String segment(String path) {
-    if (path.isEmpty() || path.charAt(0) != '/') {
-      return "";
-    }
-    int end = 1;
-    while (end < path.length() && path.charAt(end) != '/' && path.charAt(end) != '?') {
-      end++;
-    }
-    return path.substring(1, end);
+    return segments;
   }
 
   private static int[] toArray(List<Integer> indexes) {

@@ -37,47 +37,32 @@ class RouteIndexTest {
           "*",
           "");
 
-  @Test
-  void requiredSegmentsAreTakenOnlyWhereNoOtherFirstSegmentCanMatch() {
-    assertThat(RouteIndex.requiredSegment(RouteMatch.newBuilder().setPrefix("/a/").build()))
-        .isEqualTo("a");
-    assertThat(RouteIndex.requiredSegment(RouteMatch.newBuilder().setPrefix("/a/b").build()))
-        .isEqualTo("a");
-    assertThat(RouteIndex.requiredSegment(RouteMatch.newBuilder().setPrefix("/a").build()))
-        .as("prefix /a also matches /ab")
-        .isNull();
-    assertThat(RouteIndex.requiredSegment(RouteMatch.newBuilder().setPrefix("/").build())).isNull();
-    assertThat(RouteIndex.requiredSegment(RouteMatch.newBuilder().setPath("/a").build()))
-        .isEqualTo("a");
-    assertThat(
-            RouteIndex.requiredSegment(
-                RouteMatch.newBuilder().setPathSeparatedPrefix("/a").build()))
-        .isEqualTo("a");
-    assertThat(
-            RouteIndex.requiredSegment(
-                RouteMatch.newBuilder()
-                    .setPrefix("/a/")
-                    .setCaseSensitive(BoolValue.of(false))
-                    .build()))
-        .isNull();
-    assertThat(RouteIndex.requiredSegment(RouteMatch.newBuilder().setPrefix("/a?b/").build()))
-        .as("the query starts inside the segment")
-        .isNull();
-    assertThat(
-            RouteIndex.requiredSegment(
-                RouteMatch.newBuilder()
-                    .setSafeRegex(RegexMatcher.newBuilder().setRegex("/a/.*"))
-                    .build()))
-        .isNull();
+  private static List<String> directory(RouteMatch.Builder match) {
+    return RouteIndex.requiredDirectory(match.build());
   }
 
   @Test
-  void requestSegmentsEndAtTheNextSlashOrTheQuery() {
-    assertThat(RouteIndex.segment("/a/b")).isEqualTo("a");
-    assertThat(RouteIndex.segment("/a?b/c")).isEqualTo("a");
-    assertThat(RouteIndex.segment("/a")).isEqualTo("a");
-    assertThat(RouteIndex.segment("/")).isEmpty();
-    assertThat(RouteIndex.segment("*")).isEmpty();
+  void routesAreFiledUnderTheDirectoriesTheirLiteralRequires() {
+    assertThat(directory(RouteMatch.newBuilder().setPrefix("/api/v1/")))
+        .containsExactly("api", "v1");
+    assertThat(directory(RouteMatch.newBuilder().setPrefix("/api/v1"))).containsExactly("api");
+    assertThat(directory(RouteMatch.newBuilder().setPrefix("/api"))).isEmpty();
+    assertThat(directory(RouteMatch.newBuilder().setPrefix("/"))).isEmpty();
+    assertThat(directory(RouteMatch.newBuilder().setPath("/a/b"))).containsExactly("a");
+    assertThat(directory(RouteMatch.newBuilder().setPathSeparatedPrefix("/a/b")))
+        .containsExactly("a");
+    assertThat(
+            directory(
+                RouteMatch.newBuilder().setPrefix("/a/").setCaseSensitive(BoolValue.of(false))))
+        .isNull();
+    assertThat(directory(RouteMatch.newBuilder().setPrefix("/a?b/")))
+        .as("the query starts inside it")
+        .isNull();
+    assertThat(directory(RouteMatch.newBuilder().setPrefix(""))).isNull();
+    assertThat(
+            directory(
+                RouteMatch.newBuilder().setSafeRegex(RegexMatcher.newBuilder().setRegex("/a/.*"))))
+        .isNull();
   }
 
   /**
@@ -87,7 +72,7 @@ class RouteIndexTest {
   @Test
   void theIndexPicksTheSameRouteAsAScanInOrder() {
     Random random = new Random(20261127);
-    for (int round = 0; round < 300; round++) {
+    for (int round = 0; round < 1000; round++) {
       VirtualHost.Builder host = VirtualHost.newBuilder().setName("h").addDomains("*");
       int count = 1 + random.nextInt(30);
       for (int i = 0; i < count; i++) {
