@@ -70,12 +70,21 @@ mvn -B -q -o -pl bench dependency:build-classpath -Dmdep.outputFile="$PWD/$class
 classes="bench/target/proxy-classes"
 rm -rf "$classes"
 javac --release 17 -d "$classes" -cp "$(cat "$classpath_file")" bench/src/main/java/dev/gatehouse/bench/proxy/*.java
-java -Xms256m -Xmx512m -Dlogback.configurationFile=bench/edge-proxy/logback.xml \
-  -cp "$classes:$(cat "$classpath_file")" dev.gatehouse.bench.proxy.EdgeUnderTest "$edge" "$upstream" "$extra" >"$work/edge.log" 2>&1 &
+# The control plane in a JVM of its own, so that the edge-proxy JVM's RSS is the proxy's alone.
+java -Xmx512m -Dlogback.configurationFile=bench/edge-proxy/logback.xml \
+  -cp "$classes:$(cat "$classpath_file")" dev.gatehouse.bench.proxy.ControlPlaneUnderTest "$edge" "$upstream" "$extra" >"$work/cp.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 900); do grep -q '^XDS ' "$work/cp.log" && break; sleep 0.1; done
+grep -q '^XDS ' "$work/cp.log" || { echo "the control plane did not start:"; cat "$work/cp.log"; exit 1; }
+xds=$(awk '/^XDS / {print $2}' "$work/cp.log")
+# EDGE_JAVA_OPTS: the edge-proxy JVM's options; 128 MiB of heap is ample (about 30 MiB live with
+# 10,000 routes) and keeps the RSS honest.
+java ${EDGE_JAVA_OPTS:--Xmx128m} -Dlogback.configurationFile=bench/edge-proxy/logback.xml \
+  -cp "$classes:$(cat "$classpath_file")" dev.gatehouse.bench.proxy.EdgeUnderTest "$edge" "$upstream" "$extra" "$xds" >"$work/edge.log" 2>&1 &
 edge_pid=$!
 pids+=($edge_pid)
-for _ in $(seq 1 600); do grep -q READY "$work/edge.log" && break; sleep 0.1; done
-grep -q READY "$work/edge.log" || { echo "edge-proxy did not start:"; cat "$work/edge.log"; exit 1; }
+for _ in $(seq 1 1500); do grep -q -E '^(NOT )?READY' "$work/edge.log" && break; sleep 0.1; done
+grep -q '^READY' "$work/edge.log" || { echo "edge-proxy did not start:"; cat "$work/edge.log"; exit 1; }
 
 echo "$(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, $(java -version 2>&1 | head -1), $(nginx -v 2>&1 | cut -d/ -f2), haproxy $(haproxy -v | head -1 | cut -d' ' -f3), wrk -t1 -c$connections -d${seconds}s after ${warmup}s warm-up, extra mappings: $extra"
 
@@ -105,7 +114,8 @@ measure haproxy "http://127.0.0.1:$via_haproxy/"
 measure vertx "http://127.0.0.1:$bare/"
 measure edge "http://127.0.0.1:$edge/"
 rss=$(awk '/VmRSS/ {print $2}' /proc/$edge_pid/status)
-echo "edge-proxy RSS: $((rss / 1024)) MiB (control plane in the same JVM)"
+echo "edge-proxy RSS: $((rss / 1024)) MiB (its own JVM: ${EDGE_JAVA_OPTS:--Xmx128m}; the control plane runs in another)"
+if grep -q "has been blocked" "$work/edge.log"; then echo "edge-proxy log: an event loop was blocked:"; grep "has been blocked" "$work/edge.log" | head -3; fi
 python3 - "$rps_direct" "$rps_nginx" "$rps_haproxy" "$rps_vertx" "$rps_edge" <<'PY'
 import sys
 direct, nginx, haproxy, vertx, edge = map(float, sys.argv[1:])
