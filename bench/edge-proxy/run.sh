@@ -6,21 +6,22 @@
 #
 #   bench/edge-proxy/run.sh [seconds=10] [connections=50] [extra_mappings=0]
 #
-# WARMUP (seconds, default 30) sets the unmeasured load each JVM gets first: on 2 cores C2 keeps
-# compiling the proxy path for 20-30 s, and 5 s of warm-up measured a third of the steady rate.
+# Each JVM is warmed up to a steady rate first (bench/lib/warm.sh: WARMUP, WARMUP_MAX): on 2
+# cores C2 keeps compiling the proxy path for 20-30 s, and 5 s of warm-up measured a third of the
+# steady rate.
 # The "vertx" row is a bare Vert.x server-and-client proxy (bench BareVertxProxy): what the Vert.x
 # HTTP stack alone does here, without anything Gatehouse adds.
 #
 # Needs nginx, haproxy and wrk (Debian: apt-get install -y nginx-light haproxy wrk).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source bench/lib/warm.sh
 seconds="${1:-10}"
 connections="${2:-50}"
 extra="${3:-0}"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 upstream=$(free_port); via_nginx=$(free_port); via_haproxy=$(free_port); edge=$(free_port); bare=$(free_port)
-warmup="${WARMUP:-30}"
 work=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
@@ -86,7 +87,7 @@ pids+=($edge_pid)
 for _ in $(seq 1 1500); do grep -q -E '^(NOT )?READY' "$work/edge.log" && break; sleep 0.1; done
 grep -q '^READY' "$work/edge.log" || { echo "edge-proxy did not start:"; cat "$work/edge.log"; exit 1; }
 
-echo "$(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, $(java -version 2>&1 | head -1), $(nginx -v 2>&1 | cut -d/ -f2), haproxy $(haproxy -v | head -1 | cut -d' ' -f3), wrk -t1 -c$connections -d${seconds}s after ${warmup}s warm-up, extra mappings: $extra"
+echo "$(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, $(java -version 2>&1 | head -1), $(nginx -v 2>&1 | cut -d/ -f2), haproxy $(haproxy -v | head -1 | cut -d' ' -f3), wrk -t1 -c$connections -d${seconds}s after a warm-up to a steady rate (bench/lib/warm.sh), extra mappings: $extra"
 
 java -Xms256m -Xmx512m -Dlogback.configurationFile=bench/edge-proxy/logback.xml -cp "$classes:$(cat "$classpath_file")" dev.gatehouse.bench.proxy.BareVertxProxy "$bare" "$upstream" 1 >"$work/bare.log" 2>&1 &
 bare_pid=$!
@@ -95,8 +96,8 @@ for _ in $(seq 1 300); do grep -q READY "$work/bare.log" && break; sleep 0.1; do
 grep -q READY "$work/bare.log" || { echo "the bare Vert.x proxy did not start:"; cat "$work/bare.log"; exit 1; }
 
 # Warm up each JVM (JIT) before measuring, as a long-running proxy would be.
-timeout $((warmup + 30)) wrk -t1 -c"$connections" -d"${warmup}s" "http://127.0.0.1:$edge/" >/dev/null
-timeout $((warmup + 30)) wrk -t1 -c"$connections" -d"${warmup}s" "http://127.0.0.1:$bare/" >/dev/null
+warm_until_steady edge-proxy "http://127.0.0.1:$edge/"
+warm_until_steady vertx "http://127.0.0.1:$bare/"
 
 measure() { # name url
   local out rps p50 p99

@@ -7,12 +7,14 @@
 #
 #   bench/full-chain/run.sh [seconds=10] [connections=50]
 #
-# WARMUP (seconds per path, default 30): unmeasured load first, since on 2 cores the JIT keeps
-# compiling the request path for 20-30 s (5 s measured a fraction of the steady rate).
+# Each path is warmed up to a steady rate first (bench/lib/warm.sh: WARMUP, WARMUP_MAX): with four
+# services in one JVM on 2 cores the JIT keeps compiling the chain for well over a minute, and 5 s
+# of warm-up measured a fraction of the steady rate.
 #
 # Needs nginx, wrk and redis-server (Debian: apt-get install -y nginx-light wrk redis-server).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source bench/lib/warm.sh
 seconds="${1:-10}"
 connections="${2:-50}"
 
@@ -109,11 +111,10 @@ curl -fsS -o /dev/null "http://127.0.0.1:$http/plain/"
 curl -fsS -o /dev/null -H "Authorization: Bearer $token" "http://127.0.0.1:$http/chain/"
 [[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$http/chain/") == 401 ]] || { echo "chain without a token is not 401"; exit 1; }
 
-warmup="${WARMUP:-30}"
-echo "$(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, $(java -version 2>&1 | head -1), $(redis-server --version | cut -d' ' -f3), wrk -t1 -c$connections -d${seconds}s after ${warmup}s warm-up per path"
+echo "$(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, $(java -version 2>&1 | head -1), $(redis-server --version | cut -d' ' -f3), wrk -t1 -c$connections -d${seconds}s after a warm-up to a steady rate (bench/lib/warm.sh)"
 # Warm up both paths (JIT, connection pools, the JWKS cache).
-timeout $((warmup + 30)) wrk -t1 -c"$connections" -d"${warmup}s" "http://127.0.0.1:$http/plain/" >/dev/null
-timeout $((warmup + 30)) wrk -t1 -c"$connections" -d"${warmup}s" -H "Authorization: Bearer $token" "http://127.0.0.1:$http/chain/" >/dev/null
+warm_until_steady plain "http://127.0.0.1:$http/plain/"
+warm_until_steady chain "http://127.0.0.1:$http/chain/" "Authorization: Bearer $token"
 
 measure() { # name url [header]
   local out rps p50 p99 errors
