@@ -12,7 +12,8 @@
 # The "vertx" row is a bare Vert.x server-and-client proxy (bench BareVertxProxy): what the Vert.x
 # HTTP stack alone does here, without anything Gatehouse adds.
 #
-# Needs nginx, haproxy and wrk (Debian: apt-get install -y nginx-light haproxy wrk).
+# Needs nginx, haproxy and wrk, and h2load for the fixed-rate phase (Debian: apt-get install -y
+# nginx-light haproxy wrk nghttp2-client).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source bench/lib/warm.sh
@@ -92,7 +93,7 @@ echo "$(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, $(java -version 2>&1 | head -1
 java -Xms256m -Xmx512m -Dlogback.configurationFile=bench/edge-proxy/logback.xml -cp "$classes:$(cat "$classpath_file")" dev.gatehouse.bench.proxy.BareVertxProxy "$bare" "$upstream" 1 >"$work/bare.log" 2>&1 &
 bare_pid=$!
 pids+=($bare_pid)
-for _ in $(seq 1 300); do grep -q READY "$work/bare.log" && break; sleep 0.1; done
+for _ in $(seq 1 300); do grep -q READY "$work/bare.log" 2>/dev/null && break; sleep 0.1; done
 grep -q READY "$work/bare.log" || { echo "the bare Vert.x proxy did not start:"; cat "$work/bare.log"; exit 1; }
 
 # Warm up each JVM (JIT) before measuring, as a long-running proxy would be.
@@ -123,3 +124,35 @@ direct, nginx, haproxy, vertx, edge = map(float, sys.argv[1:])
 print(f"ratios: edge/nginx {edge / nginx:.2f}, edge/haproxy {edge / haproxy:.2f}, edge/direct {edge / direct:.2f}, nginx/direct {nginx / direct:.2f}")
 print(f"        vertx/nginx {vertx / nginx:.2f}, edge/vertx {edge / vertx:.2f}")
 PY
+
+# A fixed rate (RATE req/s, default 5,000: below every target's capacity here) with a bounded C
+# load generator, h2load over 50 HTTP/1.1 connections, each request's latency logged; p99.9 and
+# the worst request show the stalls that a closed loop at full load hides. Caveat: h2load keeps one
+# request in flight per connection, so a stall delays the requests behind it instead of being
+# timed for them (coordinated omission); the per-connection interval is 10 ms at 5,000/s.
+rate="${RATE:-5000}"
+if ! command -v h2load >/dev/null; then
+  echo "fixed rate: skipped (h2load missing: apt-get install -y nghttp2-client)"
+  exit 0
+fi
+echo "fixed rate: $rate req/s for ${seconds}s, h2load --h1 -c50"
+fixed() { # name url
+  local log="$work/h2load-$1.tsv"
+  timeout $((seconds + 30)) h2load --h1 -c 50 --rps $((rate / 50)) -D "$seconds" --log-file "$log" "$2" >/dev/null
+  python3 - "$1" "$log" "$rate" "$seconds" <<'PY'
+import sys
+name, log, rate, seconds = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+rows = [line.split("\t") for line in open(log) if line.strip()]
+latencies = sorted(int(r[2]) / 1000 for r in rows)
+bad = sum(1 for r in rows if not r[1].startswith("2"))
+def pct(p):
+    return latencies[min(len(latencies) - 1, int(p * len(latencies)))] if latencies else float("nan")
+print(f"{name:<12} {len(rows) / seconds:8.0f} req/s of {rate}  p50 {pct(0.50):6.2f}ms  p99 {pct(0.99):6.2f}ms  "
+      f"p99.9 {pct(0.999):7.2f}ms  max {latencies[-1] if latencies else float('nan'):7.2f}ms  non-2xx {bad}")
+PY
+}
+fixed direct "http://127.0.0.1:$upstream/"
+fixed nginx "http://127.0.0.1:$via_nginx/"
+fixed haproxy "http://127.0.0.1:$via_haproxy/"
+fixed vertx "http://127.0.0.1:$bare/"
+fixed edge "http://127.0.0.1:$edge/"

@@ -10,15 +10,15 @@ warm_until_steady() {
   local args=(-t1 -c"$connections")
   [[ -n "$header" ]] && args+=(-H "$header")
   timeout $((minimum + 30)) wrk "${args[@]}" -d"${minimum}s" "$url" >/dev/null
-  local spent=$minimum previous=0 rate steady=no
+  local spent=$minimum previous=0 rate=0 steady=no
   while ((spent < maximum)); do
+    previous=$rate
     rate=$(timeout 40 wrk "${args[@]}" -d10s "$url" | awk '/Requests\/sec/ {print int($2)}')
     spent=$((spent + 10))
-    if ((previous > 0)) && python3 -c "import sys; a, b = map(float, sys.argv[1:]); sys.exit(0 if abs(a - b) <= 0.05 * max(a, b) else 1)" "$previous" "$rate"; then
+    if ((previous > 0 && rate > 0)) && python3 -c "import sys; a, b = map(float, sys.argv[1:]); sys.exit(0 if abs(a - b) <= 0.05 * max(a, b) else 1)" "$previous" "$rate"; then
       steady=yes
       break
     fi
-    previous=$rate
   done
-  echo "warm-up $name: ${spent}s, last 10 s windows $previous and $rate req/s, steady: $steady"
+  echo "warm-up $name: ${spent}s, last two 10 s windows $previous and $rate req/s, steady: $steady"
 }

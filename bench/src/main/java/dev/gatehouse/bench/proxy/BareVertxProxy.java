@@ -53,13 +53,17 @@ public final class BareVertxProxy {
             .setHost(upstream.host())
             .setPort(upstream.port())
             .setURI(request.uri());
-    client
-        .request(options)
+    request
+        .body()
         .compose(
-            outgoing -> {
-              outgoing.headers().addAll(request.headers());
-              return outgoing.send(request);
-            })
+            body ->
+                client
+                    .request(options)
+                    .compose(
+                        outgoing -> {
+                          outgoing.headers().addAll(request.headers());
+                          return outgoing.send(body);
+                        }))
         .onSuccess(
             answer -> {
               request.response().setStatusCode(answer.statusCode());
