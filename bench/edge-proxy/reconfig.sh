@@ -11,9 +11,15 @@
 #   bench/edge-proxy/reconfig.sh [seconds=30] [rates="100 500 1000"]
 #
 # Target (issue 9): zero errors, and no second whose p99 exceeds twice the steady p99.
-# Needs nginx (Debian: apt-get install -y nginx-light).
+# The generator is FixedRateLoad (JVM, timed from each request's schedule, so a stall counts for
+# every request it delays). h2load is not used here: when a server closes a keep-alive connection
+# (nginx does on every reload) its HTTP/1.1 clients stop sending, silently lowering the load.
+# The edge is warmed up to a steady rate first (bench/lib/warm.sh).
+# Needs nginx and wrk (Debian: apt-get install -y nginx-light wrk).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source bench/lib/warm.sh
+connections=50
 seconds="${1:-30}"
 rates="${2:-100 500 1000}"
 
@@ -89,12 +95,12 @@ edit_nginx() { # runs until killed: add and remove upstream servers, reload
   while sleep 3; do
     i=$((i + 1))
     if ((i % 2)); then nginx_conf "$u1" "$u2" "$u3" >"$work/nginx.conf"; else nginx_conf "$u1" >"$work/nginx.conf"; fi
-    nginx -c "$work/nginx.conf" -s reload
+    nginx -c "$work/nginx.conf" -s reload >/dev/null 2>&1
   done
 }
 
 echo "$(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, $(java -version 2>&1 | head -1), $(nginx -v 2>&1 | cut -d/ -f2), ${seconds}s per run, a change every 3 s"
-# Warm up the JVM before measuring.
+warm_until_steady edge-proxy "http://127.0.0.1:$edge/"
 java -cp "$classes" dev.gatehouse.bench.proxy.FixedRateLoad "http://127.0.0.1:$edge/" 500 10 >/dev/null
 for rate in $rates; do
   for target in edge nginx; do
