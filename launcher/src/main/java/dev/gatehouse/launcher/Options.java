@@ -448,7 +448,9 @@ final class Options {
         defaultValue = "ambassador",
         description =
             "With --kubernetes: serve Ingresses whose ingressClassName (or"
-                + " kubernetes.io/ingress.class annotation) is this.")
+                + " kubernetes.io/ingress.class annotation) is this, or names an IngressClass"
+                + " whose controller is getambassador.io/ingress-controller; Ingresses without"
+                + " a class too when such a class is the cluster's default.")
     private String ingressClass;
 
     @Option(

@@ -3,6 +3,7 @@ package dev.gatehouse.controlplane.kubernetes;
 import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBackend;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressTLS;
 import java.util.ArrayList;
@@ -45,13 +46,58 @@ final class IngressRoutes {
 
   private IngressRoutes() {}
 
-  /** Whether an Ingress is ours: its class name, or the legacy annotation, is our class. */
-  static boolean ours(Ingress ingress, String ingressClass) {
+  /** The controller name Emissary's IngressClass objects give, {@code spec.controller}. */
+  static final String CONTROLLER = "getambassador.io/ingress-controller";
+
+  /** The IngressClass annotation that makes a class the cluster's default. */
+  static final String DEFAULT_CLASS_ANNOTATION = "ingressclass.kubernetes.io/is-default-class";
+
+  /**
+   * The IngressClasses that are ours: the configured name, and every IngressClass object whose
+   * {@code spec.controller} is {@link #CONTROLLER}; {@code isDefault} when one of them carries
+   * {@link #DEFAULT_CLASS_ANNOTATION} "true", which makes Ingresses without a class ours too.
+   */
+  record Classes(java.util.Set<String> names, boolean isDefault) {
+    /** Only the configured name: no IngressClass objects read. */
+    static Classes named(String ingressClass) {
+      return new Classes(java.util.Set.of(ingressClass), false);
+    }
+
+    static Classes of(String ingressClass, List<IngressClass> objects) {
+      java.util.Set<String> names = new java.util.TreeSet<>();
+      names.add(ingressClass);
+      for (IngressClass object : objects) {
+        if (object.getSpec() != null && CONTROLLER.equals(object.getSpec().getController())) {
+          names.add(object.getMetadata().getName());
+        }
+      }
+      boolean isDefault = false;
+      for (IngressClass object : objects) {
+        Map<String, String> annotations = object.getMetadata().getAnnotations();
+        if (names.contains(object.getMetadata().getName())
+            && annotations != null
+            && "true".equals(annotations.get(DEFAULT_CLASS_ANNOTATION))) {
+          isDefault = true;
+        }
+      }
+      return new Classes(java.util.Set.copyOf(names), isDefault);
+    }
+  }
+
+  /**
+   * Whether an Ingress is ours: its {@code ingressClassName}, or else its legacy {@code
+   * kubernetes.io/ingress.class} annotation, names one of our classes; an Ingress with neither is
+   * ours when one of our classes is the cluster's default.
+   */
+  static boolean ours(Ingress ingress, Classes classes) {
     if (ingress.getSpec() != null && ingress.getSpec().getIngressClassName() != null) {
-      return ingress.getSpec().getIngressClassName().equals(ingressClass);
+      return classes.names().contains(ingress.getSpec().getIngressClassName());
     }
     Map<String, String> annotations = ingress.getMetadata().getAnnotations();
-    return annotations != null && ingressClass.equals(annotations.get(CLASS_ANNOTATION));
+    if (annotations != null && annotations.get(CLASS_ANNOTATION) != null) {
+      return classes.names().contains(annotations.get(CLASS_ANNOTATION));
+    }
+    return classes.isDefault();
   }
 
   static Translation translate(Ingress ingress, PortNames ports) {

@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -74,6 +75,7 @@ public final class KubernetesSource implements AutoCloseable {
   private SharedIndexInformer<EndpointSlice> slices;
   private SharedIndexInformer<Secret> secrets;
   private SharedIndexInformer<Ingress> ingresses;
+  private SharedIndexInformer<IngressClass> ingressClasses;
 
   // Only touched on the executor's thread.
   private LoadResult current;
@@ -128,6 +130,15 @@ public final class KubernetesSource implements AutoCloseable {
                 !Objects.equals(a.getSpec(), b.getSpec())
                     || !Objects.equals(
                         a.getMetadata().getAnnotations(), b.getMetadata().getAnnotations()));
+    // Cluster-scoped; without the right to list them (a namespaced install) only the configured
+    // class name counts.
+    SharedIndexInformer<IngressClass> classInformer =
+        informer(
+            client.network().v1().ingressClasses(),
+            (a, b) ->
+                !Objects.equals(a.getSpec(), b.getSpec())
+                    || !Objects.equals(
+                        a.getMetadata().getAnnotations(), b.getMetadata().getAnnotations()));
     // All list at once: one slow or failing kind does not hold the others back.
     Map<String, SharedIndexInformer<?>> starting = new LinkedHashMap<>();
     kinds.forEach(
@@ -136,6 +147,7 @@ public final class KubernetesSource implements AutoCloseable {
     starting.put("EndpointSlices", sliceInformer);
     starting.put("Secrets", secretInformer);
     starting.put("Ingresses", ingressInformer);
+    starting.put("IngressClasses", classInformer);
     Map<String, java.util.concurrent.CompletableFuture<Void>> started = new LinkedHashMap<>();
     starting.forEach((what, informer) -> started.put(what, informer.start().toCompletableFuture()));
     List<String> failures = new ArrayList<>();
@@ -166,6 +178,7 @@ public final class KubernetesSource implements AutoCloseable {
     slices = all.contains(sliceInformer) ? sliceInformer : null;
     secrets = all.contains(secretInformer) ? secretInformer : null;
     ingresses = all.contains(ingressInformer) ? ingressInformer : null;
+    ingressClasses = all.contains(classInformer) ? classInformer : null;
     try {
       return executor
           .submit(
@@ -311,8 +324,9 @@ public final class KubernetesSource implements AutoCloseable {
     ClusterDirectory directory = Directories.of(list(services), list(slices), list(secrets));
     if (ingresses != null) {
       List<Ingress> ours = new ArrayList<>();
+      IngressRoutes.Classes classes = classes();
       for (Ingress ingress : ingresses.getStore().list()) {
-        if (IngressRoutes.ours(ingress, options.ingressClass())) {
+        if (IngressRoutes.ours(ingress, classes)) {
           ours.add(ingress);
         }
       }
@@ -415,9 +429,17 @@ public final class KubernetesSource implements AutoCloseable {
     if (ingresses == null) {
       return List.of();
     }
+    IngressRoutes.Classes classes = classes();
     return ingresses.getStore().list().stream()
-        .filter(i -> IngressRoutes.ours(i, options.ingressClass()))
+        .filter(i -> IngressRoutes.ours(i, classes))
         .toList();
+  }
+
+  /** Our IngressClasses as the cache has them now. */
+  private IngressRoutes.Classes classes() {
+    return ingressClasses == null
+        ? IngressRoutes.Classes.named(options.ingressClass())
+        : IngressRoutes.Classes.of(options.ingressClass(), ingressClasses.getStore().list());
   }
 
   KubernetesClient client() {

@@ -3,6 +3,7 @@ package dev.gatehouse.controlplane.kubernetes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.List;
 import java.util.Map;
@@ -25,19 +26,66 @@ class IngressRoutesTest {
     return (Map<String, Object>) document.get("spec");
   }
 
+  private static final IngressRoutes.Classes AMBASSADOR = IngressRoutes.Classes.named("ambassador");
+
+  static IngressClass ingressClass(String name, String controller, boolean isDefault) {
+    return YAML.unmarshal(
+        "apiVersion: networking.k8s.io/v1\nkind: IngressClass\nmetadata:\n  name: "
+            + name
+            + "\n"
+            + (isDefault
+                ? "  annotations: {ingressclass.kubernetes.io/is-default-class: \"true\"}\n"
+                : "")
+            + "spec: {controller: "
+            + controller
+            + "}\n",
+        IngressClass.class);
+  }
+
   @Test
   void theClassNameOrTheLegacyAnnotationMakesAnIngressOurs() {
-    assertThat(IngressRoutes.ours(ingress("spec: {ingressClassName: ambassador}\n"), "ambassador"))
+    assertThat(IngressRoutes.ours(ingress("spec: {ingressClassName: ambassador}\n"), AMBASSADOR))
         .isTrue();
-    assertThat(IngressRoutes.ours(ingress("spec: {ingressClassName: nginx}\n"), "ambassador"))
+    assertThat(IngressRoutes.ours(ingress("spec: {ingressClassName: nginx}\n"), AMBASSADOR))
         .isFalse();
     Ingress annotated =
         YAML.unmarshal(
             "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: a, namespace: b,"
                 + " annotations: {kubernetes.io/ingress.class: ambassador}}\nspec: {}\n",
             Ingress.class);
-    assertThat(IngressRoutes.ours(annotated, "ambassador")).isTrue();
-    assertThat(IngressRoutes.ours(ingress("spec: {}\n"), "ambassador")).isFalse();
+    assertThat(IngressRoutes.ours(annotated, AMBASSADOR)).isTrue();
+    assertThat(IngressRoutes.ours(ingress("spec: {}\n"), AMBASSADOR))
+        .as("no class, and ours is not the default")
+        .isFalse();
+  }
+
+  @Test
+  void ingressClassesOfOurControllerAreOursAndTheDefaultOneTakesClasslessIngresses() {
+    IngressRoutes.Classes classes =
+        IngressRoutes.Classes.of(
+            "ambassador",
+            List.of(
+                ingressClass("edge", IngressRoutes.CONTROLLER, false),
+                ingressClass("nginx", "k8s.io/ingress-nginx", true)));
+
+    assertThat(classes.names()).containsExactlyInAnyOrder("ambassador", "edge");
+    assertThat(IngressRoutes.ours(ingress("spec: {ingressClassName: edge}\n"), classes)).isTrue();
+    assertThat(IngressRoutes.ours(ingress("spec: {ingressClassName: nginx}\n"), classes)).isFalse();
+    assertThat(IngressRoutes.ours(ingress("spec: {}\n"), classes))
+        .as("the default class is another controller's")
+        .isFalse();
+
+    IngressRoutes.Classes defaulted =
+        IngressRoutes.Classes.of(
+            "ambassador",
+            List.of(
+                ingressClass("edge", IngressRoutes.CONTROLLER, true),
+                ingressClass("nginx", "k8s.io/ingress-nginx", false)));
+    assertThat(defaulted.isDefault()).isTrue();
+    assertThat(IngressRoutes.ours(ingress("spec: {}\n"), defaulted)).isTrue();
+    assertThat(IngressRoutes.ours(ingress("spec: {ingressClassName: nginx}\n"), defaulted))
+        .as("an explicit other class stays the other controller's")
+        .isFalse();
   }
 
   @Test

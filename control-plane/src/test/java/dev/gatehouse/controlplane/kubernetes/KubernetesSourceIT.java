@@ -353,6 +353,51 @@ class KubernetesSourceIT {
   }
 
   @Test
+  void anIngressClassOfOurControllerMarkedDefaultTakesIngressesWithoutAClass() throws Exception {
+    client
+        .resource(
+            load(
+                "apiVersion: networking.k8s.io/v1\nkind: Ingress\n"
+                    + "metadata: {name: web, namespace: default}\n"
+                    + "spec:\n  ingressClassName: ambassador\n  rules:\n"
+                    + "  - http:\n      paths:\n"
+                    + "      - {path: /app, pathType: Exact,"
+                    + " backend: {service: {name: web, port: {number: 80}}}}\n",
+                Ingress.class))
+        .create();
+    client
+        .resource(
+            load(
+                "apiVersion: networking.k8s.io/v1\nkind: Ingress\n"
+                    + "metadata: {name: classless, namespace: default}\n"
+                    + "spec:\n  rules:\n"
+                    + "  - http:\n      paths:\n"
+                    + "      - {path: /later, pathType: Exact,"
+                    + " backend: {service: {name: web, port: {number: 80}}}}\n",
+                Ingress.class))
+        .create();
+    startControlPlane();
+    try (AdsClient ads = routesClient()) {
+      assertThat(prefixes(ads.nextOf(ROUTES, Compiler.HTTP_ROUTES)))
+          .as("no default class yet")
+          .containsExactly("=/app");
+
+      client
+          .resource(
+              load(
+                  "apiVersion: networking.k8s.io/v1\nkind: IngressClass\n"
+                      + "metadata:\n  name: edge\n"
+                      + "  annotations: {ingressclass.kubernetes.io/is-default-class: \"true\"}\n"
+                      + "spec: {controller: getambassador.io/ingress-controller}\n",
+                  io.fabric8.kubernetes.api.model.networking.v1.IngressClass.class))
+          .create();
+
+      assertThat(prefixes(ads.nextOf(ROUTES, Compiler.HTTP_ROUTES)))
+          .containsExactlyInAnyOrder("=/app", "=/later");
+    }
+  }
+
+  @Test
   void aTlsSecretNamedByAHostIsServedOverSds() throws Exception {
     String certificate = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
     String key = "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n";
