@@ -1,19 +1,20 @@
 package dev.gatehouse.config.watch;
 
 import dev.gatehouse.config.LoadResult;
-import dev.gatehouse.config.ResourceLoader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -22,12 +23,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Watches a configuration directory and hands each new, validated configuration to a listener.
  *
- * <p>It polls a fingerprint of the files (path, size, modification time, following symlinks) rather
- * than using file-system events: polling sees a Kubernetes ConfigMap's symlink swap, works on every
- * file system, and costs a few stat calls per interval. A change is loaded once the files have been
- * quiet for {@code quietPeriod}, so a burst of edits makes one configuration; by default a change
- * is applied within half a second. What a load rejects keeps its last good version (see {@link
- * LastGood}).
+ * <p>Changes are noticed two ways: file-system events ({@link FileEvents}, inotify on Linux) wake
+ * the watcher at once, and a poll of a fingerprint of the files (path, size, modification time,
+ * following symlinks) every {@code pollInterval} catches what events miss (file systems without
+ * them, directories reached through symlinks). A change is loaded once the files have been quiet
+ * for {@code quietPeriod}, so a burst of edits makes one configuration.
+ *
+ * <p>Loading is incremental ({@link ParsedFiles}): only the files whose content changed are parsed
+ * again; the checks across files run over the whole set, and the result equals a full load. What a
+ * load rejects keeps its last good version (see {@link LastGood}). A change that leaves every
+ * file's content as it was (a {@code touch}, an edit undone within the quiet period) calls no
+ * listener.
  *
  * <p>The listener runs on the watcher's own thread, one call at a time.
  */
@@ -35,24 +41,27 @@ public final class ConfigWatcher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ConfigWatcher.class);
 
   private final Path directory;
-  private final String ambassadorId;
   private final Duration pollInterval;
   private final Duration quietPeriod;
   private final Consumer<LoadResult> listener;
   private final ScheduledExecutorService executor;
+  private final ParsedFiles files;
+  private final FileEvents events;
+  private final AtomicLong reloads = new AtomicLong();
 
   // Only touched on the executor's thread.
-  private List<String> applied;
-  private List<String> pending;
-  private long pendingSince;
+  private List<String> seen;
+  private boolean pending;
+  private long lastChange;
+  private ScheduledFuture<?> wakeUp;
   private LoadResult current;
 
   private ConfigWatcher(Builder builder) {
     this.directory = Objects.requireNonNull(builder.directory, "directory");
-    this.ambassadorId = builder.ambassadorId;
     this.pollInterval = builder.pollInterval;
     this.quietPeriod = builder.quietPeriod;
     this.listener = Objects.requireNonNull(builder.listener, "listener");
+    this.files = new ParsedFiles(directory, builder.ambassadorId);
     this.executor =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -60,6 +69,8 @@ public final class ConfigWatcher implements AutoCloseable {
               thread.setDaemon(true);
               return thread;
             });
+    this.events =
+        builder.fileEvents ? FileEvents.start(directory, this::onEvents) : FileEvents.NONE;
   }
 
   public static Builder builder(Path directory, Consumer<LoadResult> listener) {
@@ -76,8 +87,9 @@ public final class ConfigWatcher implements AutoCloseable {
       return executor
           .submit(
               () -> {
-                applied = fingerprint();
-                current = new ResourceLoader(ambassadorId).add(directory).result();
+                seen = fingerprint();
+                events.watchTree();
+                current = files.load();
                 listener.accept(current);
                 return current;
               })
@@ -85,80 +97,137 @@ public final class ConfigWatcher implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while loading " + directory, e);
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       throw new IllegalStateException("loading " + directory, e.getCause());
     } finally {
       executor.scheduleWithFixedDelay(
-          this::poll, pollInterval.toMillis(), pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+          this::check, pollInterval.toMillis(), pollInterval.toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 
   /** The configuration most recently handed to the listener. */
   public LoadResult current() {
+    return onWatcherThread(() -> current);
+  }
+
+  /**
+   * How many times a file has been parsed since the start (the first load parses every file; a
+   * reload only those whose content changed).
+   */
+  public long filesParsed() {
+    return files.parses();
+  }
+
+  /** How many reloads have run after the first load (a reload that changed nothing included). */
+  public long reloads() {
+    return reloads.get();
+  }
+
+  /** Called on the events thread: the named paths changed (every file, when null). */
+  private void onEvents(List<Path> changed) {
     try {
-      return executor.submit(() -> current).get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw new IllegalStateException(e.getCause());
+      executor.execute(
+          () -> {
+            files.suspect(changed);
+            noticed(System.nanoTime());
+            check();
+          });
+    } catch (java.util.concurrent.RejectedExecutionException closing) {
+      // Closed while the event was on its way.
     }
   }
 
-  private void poll() {
+  private void noticed(long clock) {
+    pending = true;
+    lastChange = clock;
+  }
+
+  private void check() {
     try {
       List<String> now = fingerprint();
       long clock = System.nanoTime();
-      if (now.equals(applied)) {
-        pending = null;
+      if (!now.equals(seen)) {
+        seen = now;
+        noticed(clock);
+      }
+      if (!pending) {
         return;
       }
-      if (!now.equals(pending)) {
-        pending = now;
-        pendingSince = clock;
+      long quietFor = clock - lastChange;
+      if (quietFor < quietPeriod.toNanos()) {
+        wakeUpIn(quietPeriod.toNanos() - quietFor);
         return;
       }
-      if (clock - pendingSince < quietPeriod.toNanos()) {
-        return;
-      }
-      applied = now;
-      pending = null;
-      LoadResult next = new ResourceLoader(ambassadorId).add(directory).result();
-      current = LastGood.merge(current, next);
-      listener.accept(current);
+      pending = false;
+      reload();
     } catch (RuntimeException e) {
       // A listener or file-system failure must not stop the watch; the next change retries.
       LOG.error("reloading {} failed", directory, e);
     }
   }
 
+  private void wakeUpIn(long nanos) {
+    if (wakeUp != null && wakeUp.getDelay(TimeUnit.NANOSECONDS) <= nanos) {
+      return;
+    }
+    if (wakeUp != null) {
+      wakeUp.cancel(false);
+    }
+    wakeUp = executor.schedule(this::check, nanos, TimeUnit.NANOSECONDS);
+  }
+
+  private void reload() {
+    reloads.incrementAndGet();
+    long started = System.nanoTime();
+    long parsedBefore = files.parses();
+    events.watchTree();
+    LoadResult next = files.load();
+    if (next == null) {
+      LOG.debug("{}: no file changed its content", directory);
+      return;
+    }
+    current = LastGood.merge(current, next);
+    LOG.debug(
+        "{}: {} file(s) parsed again, loaded in {} ms",
+        directory,
+        files.parses() - parsedBefore,
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    listener.accept(current);
+  }
+
   private List<String> fingerprint() {
     if (!Files.isDirectory(directory)) {
-      return List.of("missing");
+      return List.of(Files.exists(directory) ? stamp(directory) : "missing");
     }
     try (Stream<Path> walk = Files.walk(directory, FileVisitOption.FOLLOW_LINKS)) {
-      return walk.filter(p -> !p.equals(directory))
-          .sorted()
-          .map(
-              p -> {
-                try {
-                  return p
-                      + "|"
-                      + Files.size(p)
-                      + "|"
-                      + Files.getLastModifiedTime(p, new LinkOption[0]).toMillis();
-                } catch (IOException e) {
-                  return p + "|gone";
-                }
-              })
-          .toList();
+      return walk.filter(p -> !p.equals(directory)).sorted().map(ConfigWatcher::stamp).toList();
     } catch (IOException | UncheckedIOException e) {
       return List.of("unreadable: " + e.getMessage());
     }
   }
 
+  private static String stamp(Path p) {
+    try {
+      return p + "|" + FileStamp.of(p);
+    } catch (IOException e) {
+      return p + "|gone";
+    }
+  }
+
+  private <T> T onWatcherThread(java.util.concurrent.Callable<T> task) {
+    try {
+      return executor.submit(task).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
   @Override
   public void close() {
+    events.close();
     executor.shutdownNow();
   }
 
@@ -169,6 +238,7 @@ public final class ConfigWatcher implements AutoCloseable {
     private String ambassadorId = "default";
     private Duration pollInterval = Duration.ofMillis(100);
     private Duration quietPeriod = Duration.ofMillis(200);
+    private boolean fileEvents = true;
 
     private Builder(Path directory, Consumer<LoadResult> listener) {
       this.directory = directory;
@@ -180,7 +250,7 @@ public final class ConfigWatcher implements AutoCloseable {
       return this;
     }
 
-    /** How often the files are checked (default 100 ms). */
+    /** How often the files are checked when no file-system event arrives (default 100 ms). */
     public Builder pollInterval(Duration interval) {
       if (interval.isNegative() || interval.isZero()) {
         throw new IllegalArgumentException("pollInterval: " + interval + " (expected: > 0)");
@@ -195,6 +265,15 @@ public final class ConfigWatcher implements AutoCloseable {
         throw new IllegalArgumentException("quietPeriod: " + quiet + " (expected: >= 0)");
       }
       this.quietPeriod = quiet;
+      return this;
+    }
+
+    /**
+     * Whether file-system events wake the watcher (default true); without them, changes are noticed
+     * by the poll only.
+     */
+    public Builder fileEvents(boolean enabled) {
+      this.fileEvents = enabled;
       return this;
     }
 
