@@ -71,7 +71,11 @@ final class LoadAccumulator {
       resources.add(resource);
       return;
     }
-    Resource<?> earlier = byId.putIfAbsent(resource.id(), resource);
+    add(resource, resource.id());
+  }
+
+  private void add(Resource<?> resource, String id) {
+    Resource<?> earlier = byId.putIfAbsent(id, resource);
     if (earlier != null) {
       reject(
           resource.source(),
@@ -94,7 +98,7 @@ final class LoadAccumulator {
       for (; rejection < file.rejectedBefore[i]; rejection++) {
         rejected.add(file.rejected.get(rejection));
       }
-      add(file.resources.get(i));
+      add(file.resources.get(i), file.ids[i]);
     }
     problems.addAll(file.problems.subList(problem, file.problems.size()));
     rejected.addAll(file.rejected.subList(rejection, file.rejected.size()));

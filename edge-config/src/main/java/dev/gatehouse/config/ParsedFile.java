@@ -14,6 +14,8 @@ public final class ParsedFile {
   private final String origin;
   // Every resource bound, in file order, duplicates included (they are found when added to a load).
   final List<Resource<?>> resources;
+  // Their ids, computed once: a load adds every file's resources by id.
+  final String[] ids;
   // Per resource: how many of the file's problems and rejections were reported before it.
   final int[] problemsBefore;
   final int[] rejectedBefore;
@@ -31,11 +33,31 @@ public final class ParsedFile {
       int ignored) {
     this.origin = origin;
     this.resources = List.copyOf(resources);
+    this.ids = this.resources.stream().map(Resource::id).toArray(String[]::new);
     this.problemsBefore = problemsBefore.clone();
     this.rejectedBefore = rejectedBefore.clone();
     this.problems = List.copyOf(problems);
     this.rejected = List.copyOf(rejected);
     this.ignored = ignored;
+  }
+
+  /**
+   * This file with each resource that equals one of {@code before} (same id, same content, same
+   * lines) replaced by that earlier object, so that a consumer recognises the resources an edit did
+   * not touch by identity.
+   */
+  public ParsedFile keepingEqualResourcesOf(ParsedFile before) {
+    java.util.Map<String, Resource<?>> earlier = new java.util.HashMap<>();
+    for (int i = 0; i < before.resources.size(); i++) {
+      earlier.putIfAbsent(before.ids[i], before.resources.get(i));
+    }
+    List<Resource<?>> kept = new java.util.ArrayList<>(resources.size());
+    for (int i = 0; i < resources.size(); i++) {
+      Resource<?> old = earlier.get(ids[i]);
+      kept.add(old != null && old.equals(resources.get(i)) ? old : resources.get(i));
+    }
+    return new ParsedFile(
+        origin, kept, problemsBefore, rejectedBefore, problems, rejected, ignored);
   }
 
   /** The name of the file in errors (relative to the loaded directory). */

@@ -1,10 +1,6 @@
 package dev.gatehouse.config.watch;
 
 import dev.gatehouse.config.LoadResult;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.FileVisitOption;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -16,7 +12,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,10 +19,10 @@ import org.slf4j.LoggerFactory;
  * Watches a configuration directory and hands each new, validated configuration to a listener.
  *
  * <p>Changes are noticed two ways: file-system events ({@link FileEvents}, inotify on Linux) wake
- * the watcher at once, and a poll of a fingerprint of the files (path, size, modification time,
- * following symlinks) every {@code pollInterval} catches what events miss (file systems without
- * them, directories reached through symlinks). A change is loaded once the files have been quiet
- * for {@code quietPeriod}, so a burst of edits makes one configuration.
+ * the watcher at once, and a scan of the files ({@link Tree}: path, type, size, modification time
+ * and inode of each, symlinks followed) every {@code pollInterval} catches what events miss (file
+ * systems without them, directories reached through symlinks). A change is loaded once the files
+ * have been quiet for {@code quietPeriod}, so a burst of edits makes one configuration.
  *
  * <p>Loading is incremental ({@link ParsedFiles}): only the files whose content changed are parsed
  * again; the checks across files run over the whole set, and the result equals a full load. What a
@@ -50,9 +45,12 @@ public final class ConfigWatcher implements AutoCloseable {
   private final AtomicLong reloads = new AtomicLong();
 
   // Only touched on the executor's thread.
-  private List<String> seen;
+  private Tree seen;
+  // An event announced a change that no scan has seen yet: a scan that differs is that change.
+  private boolean eventsSinceScan;
   private boolean pending;
   private long lastChange;
+  private long firstNoticed;
   private ScheduledFuture<?> wakeUp;
   private LoadResult current;
 
@@ -87,9 +85,9 @@ public final class ConfigWatcher implements AutoCloseable {
       return executor
           .submit(
               () -> {
-                seen = fingerprint();
-                events.watchTree();
-                current = files.load();
+                seen = Tree.scan(directory);
+                events.watch(seen.directories(directory));
+                current = files.load(seen);
                 listener.accept(current);
                 return current;
               })
@@ -101,7 +99,10 @@ public final class ConfigWatcher implements AutoCloseable {
       throw new IllegalStateException("loading " + directory, e.getCause());
     } finally {
       executor.scheduleWithFixedDelay(
-          this::check, pollInterval.toMillis(), pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+          () -> check(true),
+          pollInterval.toMillis(),
+          pollInterval.toMillis(),
+          TimeUnit.MILLISECONDS);
     }
   }
 
@@ -129,8 +130,9 @@ public final class ConfigWatcher implements AutoCloseable {
       executor.execute(
           () -> {
             files.suspect(changed);
+            eventsSinceScan = true;
             noticed(System.nanoTime());
-            check();
+            check(false);
           });
     } catch (java.util.concurrent.RejectedExecutionException closing) {
       // Closed while the event was on its way.
@@ -138,28 +140,42 @@ public final class ConfigWatcher implements AutoCloseable {
   }
 
   private void noticed(long clock) {
+    if (!pending) {
+      firstNoticed = clock;
+    }
     pending = true;
     lastChange = clock;
   }
 
-  private void check() {
+  /**
+   * Scans the files on a poll and when a quiet period may be over; loads once they have been quiet
+   * long enough. An event already started the quiet period, so the scan that sees its change does
+   * not start it again.
+   */
+  private void check(boolean poll) {
     try {
-      List<String> now = fingerprint();
       long clock = System.nanoTime();
-      if (!now.equals(seen)) {
-        seen = now;
-        noticed(clock);
+      Tree scanned = null;
+      if (poll || (pending && clock - lastChange >= quietPeriod.toNanos())) {
+        scanned = Tree.scan(directory);
+        if (!scanned.equals(seen)) {
+          seen = scanned;
+          if (!eventsSinceScan) {
+            noticed(clock);
+          }
+        }
+        eventsSinceScan = false;
       }
       if (!pending) {
         return;
       }
       long quietFor = clock - lastChange;
-      if (quietFor < quietPeriod.toNanos()) {
-        wakeUpIn(quietPeriod.toNanos() - quietFor);
+      if (quietFor < quietPeriod.toNanos() || scanned == null) {
+        wakeUpIn(Math.max(1, quietPeriod.toNanos() - quietFor));
         return;
       }
       pending = false;
-      reload();
+      reload(scanned);
     } catch (RuntimeException e) {
       // A listener or file-system failure must not stop the watch; the next change retries.
       LOG.error("reloading {} failed", directory, e);
@@ -167,51 +183,33 @@ public final class ConfigWatcher implements AutoCloseable {
   }
 
   private void wakeUpIn(long nanos) {
-    if (wakeUp != null && wakeUp.getDelay(TimeUnit.NANOSECONDS) <= nanos) {
-      return;
-    }
-    if (wakeUp != null) {
+    if (wakeUp != null && !wakeUp.isDone()) {
+      if (wakeUp.getDelay(TimeUnit.NANOSECONDS) <= nanos) {
+        return; // an earlier wake-up will check again
+      }
       wakeUp.cancel(false);
     }
-    wakeUp = executor.schedule(this::check, nanos, TimeUnit.NANOSECONDS);
+    wakeUp = executor.schedule(() -> check(false), nanos, TimeUnit.NANOSECONDS);
   }
 
-  private void reload() {
+  private void reload(Tree tree) {
     reloads.incrementAndGet();
     long started = System.nanoTime();
     long parsedBefore = files.parses();
-    events.watchTree();
-    LoadResult next = files.load();
+    events.watch(tree.directories(directory));
+    LoadResult next = files.load(tree);
     if (next == null) {
       LOG.debug("{}: no file changed its content", directory);
       return;
     }
     current = LastGood.merge(current, next);
     LOG.debug(
-        "{}: {} file(s) parsed again, loaded in {} ms",
+        "{}: {} file(s) parsed again, loaded in {} ms, {} ms after the change was noticed",
         directory,
         files.parses() - parsedBefore,
-        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+        TimeUnit.NANOSECONDS.toMillis(started - firstNoticed));
     listener.accept(current);
-  }
-
-  private List<String> fingerprint() {
-    if (!Files.isDirectory(directory)) {
-      return List.of(Files.exists(directory) ? stamp(directory) : "missing");
-    }
-    try (Stream<Path> walk = Files.walk(directory, FileVisitOption.FOLLOW_LINKS)) {
-      return walk.filter(p -> !p.equals(directory)).sorted().map(ConfigWatcher::stamp).toList();
-    } catch (IOException | UncheckedIOException e) {
-      return List.of("unreadable: " + e.getMessage());
-    }
-  }
-
-  private static String stamp(Path p) {
-    try {
-      return p + "|" + FileStamp.of(p);
-    } catch (IOException e) {
-      return p + "|gone";
-    }
   }
 
   private <T> T onWatcherThread(java.util.concurrent.Callable<T> task) {

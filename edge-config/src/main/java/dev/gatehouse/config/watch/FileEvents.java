@@ -6,18 +6,16 @@ import static java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY;
 import static java.nio.file.StandardWatchEventKinds.OVERFLOW;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.ClosedWatchServiceException;
-import java.nio.file.FileVisitOption;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * used only as a hint that something changed: the watcher then checks the files itself, so a missed
  * or spurious event costs latency at most, never correctness. Every directory of the tree is
  * registered (names starting with a dot skipped, as the loader skips them; a ConfigMap's symlink
- * swap shows as an event in the top directory).
+ * swap shows as an event in the top directory); for a single watched file, its directory.
  */
 class FileEvents implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FileEvents.class);
@@ -37,6 +35,8 @@ class FileEvents implements AutoCloseable {
   private final Path root;
   private final WatchService service;
   private final Consumer<List<Path>> onChange;
+  // Confined to the watcher's thread.
+  private final Map<Path, WatchKey> keys = new HashMap<>();
 
   private FileEvents(Path root, WatchService service, Consumer<List<Path>> onChange) {
     this.root = root;
@@ -64,23 +64,25 @@ class FileEvents implements AutoCloseable {
     return events;
   }
 
-  /** Registers every directory of the tree that is not registered yet; cheap to repeat. */
-  void watchTree() {
+  /** Registers the directories that are not registered yet (again, if they were re-created). */
+  void watch(List<Path> directories) {
     if (service == null) {
       return;
     }
-    Path top = Files.isDirectory(root) ? root : root.toAbsolutePath().getParent();
-    if (top == null || !Files.isDirectory(top)) {
-      return;
+    List<Path> dirs = directories;
+    if (dirs.isEmpty() && root.toAbsolutePath().getParent() != null) {
+      dirs = List.of(root.toAbsolutePath().getParent()); // watching one file: its directory
     }
-    try (Stream<Path> walk = Files.walk(top, FileVisitOption.FOLLOW_LINKS)) {
-      for (Path dir : walk.filter(Files::isDirectory).toList()) {
-        if (dir.equals(top) || !hidden(top.relativize(dir))) {
-          dir.register(service, ENTRY_CREATE, ENTRY_DELETE, ENTRY_MODIFY);
-        }
+    for (Path dir : dirs) {
+      WatchKey key = keys.get(dir);
+      if (key != null && key.isValid()) {
+        continue;
       }
-    } catch (IOException | UncheckedIOException | ClosedWatchServiceException e) {
-      LOG.debug("registering {} for file-system events failed; the poll still runs", top, e);
+      try {
+        keys.put(dir, dir.register(service, ENTRY_CREATE, ENTRY_DELETE, ENTRY_MODIFY));
+      } catch (IOException | ClosedWatchServiceException e) {
+        LOG.debug("registering {} for file-system events failed; the poll still runs", dir, e);
+      }
     }
   }
 
@@ -109,15 +111,6 @@ class FileEvents implements AutoCloseable {
         LOG.error("handling file-system events under {} failed", root, e);
       }
     }
-  }
-
-  private static boolean hidden(Path relative) {
-    for (Path part : relative) {
-      if (part.toString().startsWith(".")) {
-        return true;
-      }
-    }
-    return false;
   }
 
   @Override

@@ -57,29 +57,30 @@ final class ParsedFiles {
     return parses.get();
   }
 
+  /** {@link #load(Tree)} with a scan of its own. */
+  LoadResult load() {
+    return load(Tree.scan(root));
+  }
+
   /**
    * The validated resources of every file, or null when no file was added, removed or changed in
-   * content since the last load.
+   * content since the last load; {@code tree} is a scan of the root taken just before.
    */
-  LoadResult load() {
-    List<Path> paths;
-    try {
-      paths = Files.isRegularFile(root) ? List.of(root) : ResourceLoader.yamlFiles(root);
-    } catch (IOException | UncheckedIOException e) {
-      paths = null;
-    }
-    if (paths == null || !(Files.isRegularFile(root) || Files.isDirectory(root))) {
-      // Missing or unlistable: the loader reports it the way a full load does.
+  LoadResult load(Tree tree) {
+    FileStamp top = tree.stamp(root);
+    if (!tree.complete() || top == null || !(top.regularFile() || top.directory())) {
+      // Missing or not fully listable: the loader reports it the way a full load does.
       entries = new HashMap<>();
       listed = false;
       return new ResourceLoader(ambassadorId).add(root).result();
     }
+    List<Path> paths = tree.yamlFiles(root);
     boolean changed = !listed;
     Map<Path, Entry> next = new HashMap<>();
     List<ParsedFile> inOrder = new ArrayList<>(paths.size());
     for (Path path : paths) {
       Entry before = entries.get(path);
-      Entry entry = refresh(path, before);
+      Entry entry = refresh(path, before, tree.stamp(path), top.regularFile());
       changed |= before == null || entry.parsed() != before.parsed();
       next.put(path, entry);
       inOrder.add(entry.parsed());
@@ -97,18 +98,12 @@ final class ParsedFiles {
     return loader.result();
   }
 
-  private Entry refresh(Path path, Entry before) {
-    FileStamp stamp;
-    try {
-      stamp = FileStamp.of(path);
-    } catch (IOException e) {
-      stamp = null;
-    }
+  private Entry refresh(Path path, Entry before, FileStamp stamp, boolean rootIsFile) {
     boolean suspect = everySuspect || suspects.contains(path.toAbsolutePath());
     if (before != null && stamp != null && stamp.equals(before.stamp()) && !suspect) {
       return before;
     }
-    String origin = Files.isRegularFile(root) ? root.getFileName().toString() : origin(path);
+    String origin = rootIsFile ? root.getFileName().toString() : root.relativize(path).toString();
     byte[] content;
     try {
       content = Files.readAllBytes(path);
@@ -121,11 +116,9 @@ final class ParsedFiles {
       return new Entry(stamp, sha256, before.parsed());
     }
     parses.incrementAndGet();
-    return new Entry(stamp, sha256, ResourceLoader.parse(content, origin, ambassadorId));
-  }
-
-  private String origin(Path file) {
-    return root.relativize(file).toString();
+    ParsedFile parsed = ResourceLoader.parse(content, origin, ambassadorId);
+    return new Entry(
+        stamp, sha256, before == null ? parsed : parsed.keepingEqualResourcesOf(before.parsed()));
   }
 
   private static byte[] sha256(byte[] content) {

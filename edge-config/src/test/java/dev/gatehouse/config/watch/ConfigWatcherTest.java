@@ -209,6 +209,20 @@ class ConfigWatcherTest {
   }
 
   @Test
+  void theUntouchedResourcesOfAnEditedFileKeepTheirObjects() throws IOException {
+    Files.writeString(
+        dir.resolve("a.yaml"), mapping("a", "/a/", 100) + "---\n" + mapping("b", "/b/", 100));
+    LoadResult first = start();
+
+    Files.writeString(
+        dir.resolve("a.yaml"), mapping("a", "/a/", 100) + "---\n" + mapping("b", "/b2/", 100));
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> seen.size() == 2);
+    assertThat(last().resources().get(0)).isSameAs(first.resources().get(0));
+    assertThat(last().resources().get(1)).isNotSameAs(first.resources().get(1));
+  }
+
+  @Test
   void aDeletedFileDropsItsResources() throws IOException {
     Files.writeString(dir.resolve("a.yaml"), mapping("a", "/a/", 100));
     Files.writeString(dir.resolve("b.yaml"), mapping("b", "/b/", 100));
