@@ -2,6 +2,9 @@ package dev.gatehouse.controlplane.compile;
 
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.Message;
+import io.envoyproxy.envoy.config.route.v3.Route;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,7 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Names and versions derived from content, never from list position: removing one Mapping must not
@@ -31,6 +36,47 @@ public final class Names {
       digest.update(deterministicBytes(message));
     }
     return hex(digest.digest()).substring(0, 16);
+  }
+
+  /**
+   * The version of a list of route configurations: the SHA-256 over each configuration and virtual
+   * host without its routes, and each route's own SHA-256 ({@link #digest}), every part prefixed by
+   * its length. Equal content, equal version, as for {@link #hash(Iterable)}; but a compiler that
+   * kept the digests of unchanged routes ({@code known}, by identity) hashes only the new ones.
+   */
+  public static String routesVersion(List<RouteConfiguration> configs, Map<Route, byte[]> known) {
+    MessageDigest all = sha256();
+    for (RouteConfiguration config : configs) {
+      part(all, deterministicBytes(config.toBuilder().clearVirtualHosts().build()));
+      part(all, Ints.bytes(config.getVirtualHostsCount()));
+      for (VirtualHost vhost : config.getVirtualHostsList()) {
+        part(all, deterministicBytes(vhost.toBuilder().clearRoutes().build()));
+        part(all, Ints.bytes(vhost.getRoutesCount()));
+        for (Route route : vhost.getRoutesList()) {
+          byte[] digest = known.get(route);
+          part(all, digest != null ? digest : digest(route));
+        }
+      }
+    }
+    return hex(all.digest()).substring(0, 16);
+  }
+
+  /** The SHA-256 of one message's deterministic serialization. */
+  public static byte[] digest(Message message) {
+    return sha256().digest(deterministicBytes(message));
+  }
+
+  private static void part(MessageDigest digest, byte[] bytes) {
+    digest.update(Ints.bytes(bytes.length));
+    digest.update(bytes);
+  }
+
+  private static final class Ints {
+    static byte[] bytes(int value) {
+      return new byte[] {
+        (byte) (value >>> 24), (byte) (value >>> 16), (byte) (value >>> 8), (byte) value
+      };
+    }
   }
 
   /** A message's bytes with map entries sorted, so that equal messages serialize equally. */
