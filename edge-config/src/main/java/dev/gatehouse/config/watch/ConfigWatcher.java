@@ -4,6 +4,7 @@ import dev.gatehouse.config.LoadResult;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -53,6 +54,7 @@ public final class ConfigWatcher implements AutoCloseable {
   private long firstNoticed;
   private ScheduledFuture<?> wakeUp;
   private LoadResult current;
+  private Map<Path, FileStamp> otherFiles = Map.of();
 
   private ConfigWatcher(Builder builder) {
     this.directory = Objects.requireNonNull(builder.directory, "directory");
@@ -88,6 +90,7 @@ public final class ConfigWatcher implements AutoCloseable {
                 seen = Tree.scan(directory);
                 events.watch(seen.directories(directory));
                 current = files.load(seen);
+                otherFiles = seen.otherFiles(directory);
                 listener.accept(current);
                 return current;
               })
@@ -198,8 +201,16 @@ public final class ConfigWatcher implements AutoCloseable {
     long parsedBefore = files.parses();
     events.watch(tree.directories(directory));
     LoadResult next = files.load(tree);
+    Map<Path, FileStamp> others = tree.otherFiles(directory);
+    boolean othersChanged = !others.equals(otherFiles);
+    otherFiles = others;
     if (next == null) {
-      LOG.debug("{}: no file changed its content", directory);
+      if (othersChanged) {
+        // A file the listener may read itself (API keys) changed: the same resources again.
+        listener.accept(current);
+      } else {
+        LOG.debug("{}: no file changed its content", directory);
+      }
       return;
     }
     current = LastGood.merge(current, next);

@@ -78,6 +78,26 @@ record Tree(Map<Path, FileStamp> entries, boolean complete) {
     return files;
   }
 
+  /**
+   * The other regular files (not YAML, names starting with a dot skipped) with their stamps: files
+   * a listener may read itself, such as API keys.
+   */
+  Map<Path, FileStamp> otherFiles(Path root) {
+    Map<Path, FileStamp> out = new HashMap<>();
+    entries.forEach(
+        (path, stamp) -> {
+          String name = path.toString();
+          if (stamp.regularFile()
+              && !path.equals(root)
+              && !name.endsWith(".yaml")
+              && !name.endsWith(".yml")
+              && !hidden(root.relativize(path))) {
+            out.put(path, stamp);
+          }
+        });
+    return out;
+  }
+
   /** The directories of the tree whose names do not start with a dot, the root included. */
   List<Path> directories(Path root) {
     List<Path> out = new ArrayList<>();

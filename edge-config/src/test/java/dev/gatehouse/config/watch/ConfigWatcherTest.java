@@ -250,6 +250,20 @@ class ConfigWatcherTest {
   }
 
   @Test
+  void aChangedFileThatIsNotYamlHandsTheSameConfigurationToTheListenerAgain() throws Exception {
+    // ext-authz reads API keys from files next to the YAML: it must hear that they changed.
+    Files.writeString(dir.resolve("a.yaml"), mapping("a", "/a/", 100));
+    Files.writeString(dir.resolve("keys.txt"), "first\n");
+    LoadResult first = start();
+
+    Files.writeString(dir.resolve("keys.txt"), "first\nsecond\n");
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> seen.size() == 2);
+    assertThat(last()).isSameAs(first);
+    assertThat(watcher.filesParsed()).isEqualTo(1);
+  }
+
+  @Test
   void withoutFileEventsThePollStillNoticesAChange() throws IOException {
     Files.writeString(dir.resolve("a.yaml"), mapping("a", "/a/", 100));
     startPollingOnly();
