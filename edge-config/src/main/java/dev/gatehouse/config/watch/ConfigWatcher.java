@@ -42,7 +42,9 @@ public final class ConfigWatcher implements AutoCloseable {
   private final Consumer<LoadResult> listener;
   private final ScheduledExecutorService executor;
   private final ParsedFiles files;
-  private final FileEvents events;
+  private final boolean fileEvents;
+  // Set by start(); volatile for close() on another thread.
+  private volatile FileEvents events = FileEvents.NONE;
   private final AtomicLong reloads = new AtomicLong();
 
   // Only touched on the executor's thread.
@@ -69,8 +71,7 @@ public final class ConfigWatcher implements AutoCloseable {
               thread.setDaemon(true);
               return thread;
             });
-    this.events =
-        builder.fileEvents ? FileEvents.start(directory, this::onEvents) : FileEvents.NONE;
+    this.fileEvents = builder.fileEvents;
   }
 
   public static Builder builder(Path directory, Consumer<LoadResult> listener) {
@@ -83,6 +84,9 @@ public final class ConfigWatcher implements AutoCloseable {
    * @return the first configuration
    */
   public LoadResult start() {
+    if (fileEvents) {
+      events = FileEvents.start(directory, this::onEvents);
+    }
     try {
       return executor
           .submit(
