@@ -78,7 +78,7 @@ public final class IncrementalCompiler {
     RouteCompiler routes = new RouteCompiler(ctx);
     int expected = groups.size() * hosts.size();
     List<CompiledConfig.RouteRow> table = new ArrayList<>(expected);
-    Map<Route, byte[]> digests = new IdentityHashMap<>(expected);
+    Map<VirtualHost, List<byte[]>> digests = new IdentityHashMap<>();
 
     RouteConfiguration.Builder http = RouteConfiguration.newBuilder().setName(Compiler.HTTP_ROUTES);
     RouteConfiguration.Builder https =
@@ -129,9 +129,10 @@ public final class IncrementalCompiler {
       CompileContext ctx,
       String routeConfig,
       List<CompiledConfig.RouteRow> table,
-      Map<Route, byte[]> digests) {
+      Map<VirtualHost, List<byte[]>> digests) {
     String name = host.virtualHostName();
     List<Route> vhostRoutes = new ArrayList<>(groups.size());
+    List<byte[]> routeDigests = new ArrayList<>(groups.size());
     for (RouteGroups.Group group : groups.inEvaluationOrder()) {
       HostRoute kept = group.routes.get(host.hostname());
       HostRoute route;
@@ -148,13 +149,16 @@ public final class IncrementalCompiler {
         continue;
       }
       vhostRoutes.add(route.route());
-      digests.put(route.route(), route.digest());
+      routeDigests.add(route.digest());
       table.add(route.row(routeConfig, name));
     }
-    return VirtualHost.newBuilder()
-        .setName(name)
-        .addDomains(host.hostname())
-        .addAllRoutes(vhostRoutes)
-        .build();
+    VirtualHost vhost =
+        VirtualHost.newBuilder()
+            .setName(name)
+            .addDomains(host.hostname())
+            .addAllRoutes(vhostRoutes)
+            .build();
+    digests.put(vhost, routeDigests);
+    return vhost;
   }
 }

@@ -2,7 +2,6 @@ package dev.gatehouse.controlplane.compile;
 
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.Message;
-import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import java.io.ByteArrayOutputStream;
@@ -42,9 +41,11 @@ public final class Names {
    * The version of a list of route configurations: the SHA-256 over each configuration and virtual
    * host without its routes, and each route's own SHA-256 ({@link #digest}), every part prefixed by
    * its length. Equal content, equal version, as for {@link #hash(Iterable)}; but a compiler that
-   * kept the digests of unchanged routes ({@code known}, by identity) hashes only the new ones.
+   * kept the digests of unchanged routes ({@code known}: per virtual host, by identity, in route
+   * order) hashes only the new ones.
    */
-  public static String routesVersion(List<RouteConfiguration> configs, Map<Route, byte[]> known) {
+  public static String routesVersion(
+      List<RouteConfiguration> configs, Map<VirtualHost, List<byte[]>> known) {
     MessageDigest all = sha256();
     for (RouteConfiguration config : configs) {
       part(all, deterministicBytes(config.toBuilder().clearVirtualHosts().build()));
@@ -52,9 +53,9 @@ public final class Names {
       for (VirtualHost vhost : config.getVirtualHostsList()) {
         part(all, deterministicBytes(vhost.toBuilder().clearRoutes().build()));
         part(all, Ints.bytes(vhost.getRoutesCount()));
-        for (Route route : vhost.getRoutesList()) {
-          byte[] digest = known.get(route);
-          part(all, digest != null ? digest : digest(route));
+        List<byte[]> digests = known.get(vhost);
+        for (int i = 0; i < vhost.getRoutesCount(); i++) {
+          part(all, digests != null ? digests.get(i) : digest(vhost.getRoutes(i)));
         }
       }
     }

@@ -36,7 +36,7 @@ final class RoutePacker implements ProtoResourcesSerializer {
   private static final int VIRTUAL_HOSTS = RouteConfiguration.VIRTUAL_HOSTS_FIELD_NUMBER;
   private static final int ROUTES = VirtualHost.ROUTES_FIELD_NUMBER;
 
-  // Guarded by this; the routes of the last configurations packed, by identity.
+  // Guarded by this; the bytes of the routes packed lately, by identity.
   private IdentityHashMap<Route, ByteString> routeBytes = new IdentityHashMap<>();
   // The packed configurations of the last two publications (one may still be on its way out).
   private volatile Map<RouteConfiguration, Any> packed = Map.of();
@@ -44,17 +44,34 @@ final class RoutePacker implements ProtoResourcesSerializer {
 
   /** Packs the configurations of a new publication; call before publishing them. */
   synchronized void pack(List<RouteConfiguration> configs) {
-    IdentityHashMap<Route, ByteString> kept = new IdentityHashMap<>();
     IdentityHashMap<RouteConfiguration, Any> next = new IdentityHashMap<>();
     for (RouteConfiguration config : configs) {
-      Any any = pack(config, kept);
+      Any any = pack(config);
       if (any != null) {
         next.put(config, any);
       }
     }
-    routeBytes = kept;
+    int routes = configs.stream().mapToInt(c -> routeCount(c)).sum();
+    if (routeBytes.size() > 2 * routes + 1024) {
+      // Forget the routes no configuration uses any more (one lookup per route the rest of the
+      // time, rather than a new map each publication).
+      IdentityHashMap<Route, ByteString> live = new IdentityHashMap<>(routes);
+      configs.forEach(
+          c ->
+              c.getVirtualHostsList()
+                  .forEach(v -> v.getRoutesList().forEach(r -> live.put(r, routeBytes.get(r)))));
+      routeBytes = live;
+    }
     before = packed;
     packed = next;
+  }
+
+  private static int routeCount(RouteConfiguration config) {
+    int count = 0;
+    for (VirtualHost vhost : config.getVirtualHostsList()) {
+      count += vhost.getRoutesCount();
+    }
+    return count;
   }
 
   @Override
@@ -71,7 +88,7 @@ final class RoutePacker implements ProtoResourcesSerializer {
     return Any.pack(message);
   }
 
-  private Any pack(RouteConfiguration config, IdentityHashMap<Route, ByteString> kept) {
+  private Any pack(RouteConfiguration config) {
     RouteConfiguration header = config.toBuilder().clearVirtualHosts().build();
     if (!onlyFieldsBefore(header, VIRTUAL_HOSTS)) {
       return null;
@@ -92,12 +109,9 @@ final class RoutePacker implements ProtoResourcesSerializer {
         for (Route route : vhost.getRoutesList()) {
           ByteString bytes = routeBytes.get(route);
           if (bytes == null) {
-            bytes = kept.get(route);
-          }
-          if (bytes == null) {
             bytes = route.toByteString();
+            routeBytes.put(route, bytes);
           }
-          kept.put(route, bytes);
           routes.add(lengthDelimited(ROUTES, bytes.size()));
           routes.add(bytes);
         }
