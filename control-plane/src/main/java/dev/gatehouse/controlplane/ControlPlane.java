@@ -7,7 +7,7 @@ import dev.gatehouse.controlplane.admin.AdminServer;
 import dev.gatehouse.controlplane.admin.ControlPlaneMetrics;
 import dev.gatehouse.controlplane.compile.ClusterDirectory;
 import dev.gatehouse.controlplane.compile.CompiledConfig;
-import dev.gatehouse.controlplane.compile.Compiler;
+import dev.gatehouse.controlplane.compile.IncrementalCompiler;
 import dev.gatehouse.controlplane.kubernetes.KubernetesOptions;
 import dev.gatehouse.controlplane.kubernetes.KubernetesSource;
 import dev.gatehouse.controlplane.kubernetes.KubernetesStatus;
@@ -41,7 +41,7 @@ public final class ControlPlane {
   private final XdsServer xds;
   private final ControlPlaneMetrics metrics;
   private final AdminServer admin;
-  private final Compiler compiler;
+  private final IncrementalCompiler compiler;
   private final List<Consumer<ConfigState>> listeners = new CopyOnWriteArrayList<>();
   private volatile ConfigState state;
   private volatile boolean ready;
@@ -86,7 +86,7 @@ public final class ControlPlane {
     this.xds = new XdsServer(vertx, callbacks);
     this.metrics = new ControlPlaneMetrics(callbacks, () -> state);
     this.admin = new AdminServer(vertx, this, metrics);
-    this.compiler = new Compiler(options.compiler());
+    this.compiler = new IncrementalCompiler(options.compiler());
   }
 
   /** Adds a consumer of every applied configuration, called on the watcher's thread. */
@@ -120,7 +120,7 @@ public final class ControlPlane {
                                   loaded -> apply(loaded, ClusterDirectory.NONE))
                               .ambassadorId(options.ambassadorId())
                               .pollInterval(options.pollInterval())
-                              .quietPeriod(options.pollInterval())
+                              .quietPeriod(options.quietPeriod())
                               .build();
                       watcher.start();
                       return this;
@@ -168,6 +168,7 @@ public final class ControlPlane {
       metrics.failed();
       return;
     }
+    long compiledAt = System.nanoTime();
     ConfigState next =
         new ConfigState(
             state == null ? 1 : state.generation() + 1, loaded, compiled, Instant.now());
@@ -175,8 +176,10 @@ public final class ControlPlane {
     loaded.problems().forEach(p -> LOG.warn("{}", p));
     compiled.problems().forEach(p -> LOG.warn("{}", p));
     boolean changed;
+    long publishedAt;
     try {
       changed = xds.publisher().publish(compiled).await(30, TimeUnit.SECONDS);
+      publishedAt = System.nanoTime();
     } catch (Exception e) {
       LOG.error("publishing the configuration failed", e);
       metrics.failed();
@@ -193,11 +196,15 @@ public final class ControlPlane {
     }
     metrics.applied(changed, System.nanoTime() - started);
     LOG.info(
-        "configuration {} {}: {}; {} routes, {} clusters",
+        "configuration {} {} (compiled in {} ms, published in {} ms): {}; {} routes ({}), {}"
+            + " clusters",
         next.generation(),
         changed ? "published" : "unchanged",
+        TimeUnit.NANOSECONDS.toMillis(compiledAt - started),
+        TimeUnit.NANOSECONDS.toMillis(publishedAt - compiledAt),
         loaded.summary(),
         compiled.routeTable().size(),
+        compiler.lastStatistics(),
         compiled.clusters().size());
   }
 

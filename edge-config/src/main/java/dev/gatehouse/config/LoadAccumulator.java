@@ -5,13 +5,34 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** What a load has collected so far: resources, rejections and problems, in the order found. */
+/**
+ * What a load has collected so far: resources, rejections and problems, in the order found.
+ *
+ * <p>Two modes: a load's accumulator rejects a resource whose kind, namespace and name came before;
+ * a file's accumulator ({@link #forOneFile()}) keeps every resource and remembers where each one
+ * fell among the problems, so that adding the file to a load later ({@link #add(ParsedFile)})
+ * reports duplicates exactly where reading it there would have.
+ */
 final class LoadAccumulator {
   private final List<Resource<?>> resources = new ArrayList<>();
   private final List<LoadResult.Rejected> rejected = new ArrayList<>();
   private final List<ConfigError> problems = new ArrayList<>();
-  private final Map<String, Resource<?>> byId = new HashMap<>();
+  private final Map<String, Resource<?>> byId;
+  private final List<int[]> marks;
   private int ignored;
+
+  private LoadAccumulator(boolean oneFile) {
+    this.byId = oneFile ? null : new HashMap<>();
+    this.marks = oneFile ? new ArrayList<>() : null;
+  }
+
+  LoadAccumulator() {
+    this(false);
+  }
+
+  static LoadAccumulator forOneFile() {
+    return new LoadAccumulator(true);
+  }
 
   /** The list that binders report into directly. */
   List<ConfigError> problems() {
@@ -45,7 +66,16 @@ final class LoadAccumulator {
 
   /** Adds a resource unless one with the same kind, namespace and name came first. */
   void add(Resource<?> resource) {
-    Resource<?> earlier = byId.putIfAbsent(resource.id(), resource);
+    if (marks != null) {
+      marks.add(new int[] {problems.size(), rejected.size()});
+      resources.add(resource);
+      return;
+    }
+    add(resource, resource.id());
+  }
+
+  private void add(Resource<?> resource, String id) {
+    Resource<?> earlier = byId.putIfAbsent(id, resource);
     if (earlier != null) {
       reject(
           resource.source(),
@@ -57,11 +87,40 @@ final class LoadAccumulator {
     resources.add(resource);
   }
 
+  /** Adds what a file's accumulator collected, in the order reading it here would have. */
+  void add(ParsedFile file) {
+    int problem = 0;
+    int rejection = 0;
+    for (int i = 0; i < file.resources.size(); i++) {
+      for (; problem < file.problemsBefore[i]; problem++) {
+        problems.add(file.problems.get(problem));
+      }
+      for (; rejection < file.rejectedBefore[i]; rejection++) {
+        rejected.add(file.rejected.get(rejection));
+      }
+      add(file.resources.get(i), file.ids[i]);
+    }
+    problems.addAll(file.problems.subList(problem, file.problems.size()));
+    rejected.addAll(file.rejected.subList(rejection, file.rejected.size()));
+    ignored += file.ignored;
+  }
+
   int errorCount() {
     return (int) problems.stream().filter(ConfigError::isError).count();
   }
 
   LoadResult toResult() {
     return new LoadResult(resources, rejected, problems, ignored);
+  }
+
+  ParsedFile toParsedFile(String origin) {
+    int[] problemsBefore = new int[marks.size()];
+    int[] rejectedBefore = new int[marks.size()];
+    for (int i = 0; i < marks.size(); i++) {
+      problemsBefore[i] = marks.get(i)[0];
+      rejectedBefore[i] = marks.get(i)[1];
+    }
+    return new ParsedFile(
+        origin, resources, problemsBefore, rejectedBefore, problems, rejected, ignored);
   }
 }

@@ -3,6 +3,9 @@ package dev.gatehouse.config;
 import dev.gatehouse.config.validate.CrossValidator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
@@ -25,16 +28,17 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
  * recursively. Each resource remembers its file and line; each problem is reported with them, and
  * one bad resource never stops the others from loading.
  *
- * <p>Not thread-safe: use one loader per load.
+ * <p>Not thread-safe: use one loader per load. {@link #parse} is a pure function and may run
+ * anywhere.
  */
 public final class ResourceLoader {
 
   private final LoadAccumulator out = new LoadAccumulator();
-  private final ObjectReader objects;
+  private final String ambassadorId;
 
   /** A loader for the installation with this {@code ambassador_id} ("default" normally). */
   public ResourceLoader(String ambassadorId) {
-    this.objects = new ObjectReader(ambassadorId, out);
+    this.ambassadorId = ambassadorId;
   }
 
   public ResourceLoader() {
@@ -61,13 +65,8 @@ public final class ResourceLoader {
       return this;
     }
     List<Path> files;
-    try (Stream<Path> walk = Files.walk(path, FileVisitOption.FOLLOW_LINKS)) {
-      files =
-          walk.filter(p -> !hidden(path.relativize(p)))
-              .filter(Files::isRegularFile)
-              .filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
-              .sorted()
-              .toList();
+    try {
+      files = yamlFiles(path);
     } catch (IOException | UncheckedIOException e) {
       out.rejectFile(Source.of(path.toString()), path.toString(), "cannot list: " + e.getMessage());
       return this;
@@ -78,20 +77,66 @@ public final class ResourceLoader {
     return this;
   }
 
+  /**
+   * The files {@link #add(Path)} reads under a directory, in the order it reads them: {@code .yaml}
+   * and {@code .yml} files, symlinks followed, names starting with a dot skipped.
+   */
+  public static List<Path> yamlFiles(Path directory) throws IOException {
+    try (Stream<Path> walk = Files.walk(directory, FileVisitOption.FOLLOW_LINKS)) {
+      return walk.filter(p -> !hidden(directory.relativize(p)))
+          .filter(Files::isRegularFile)
+          .filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
+          .sorted()
+          .toList();
+    }
+  }
+
   /** Adds the resources of one file, named in errors by {@code origin}. */
   public ResourceLoader addFile(Path file, String origin) {
-    String text;
+    byte[] content;
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+      content = Files.readAllBytes(file);
     } catch (IOException | UncheckedIOException e) {
-      out.rejectFile(Source.of(origin), origin, "cannot read: " + e.getMessage());
-      return this;
+      return add(unreadable(origin, e));
     }
-    return addText(text, origin);
+    return add(parse(content, origin, ambassadorId));
   }
 
   /** Adds the resources in a YAML text (one or more documents), named in errors by origin. */
   public ResourceLoader addText(String text, String origin) {
+    return add(parse(text, origin, ambassadorId));
+  }
+
+  /** Adds a file parsed before; the result is the same as reading the file here. */
+  public ResourceLoader add(ParsedFile file) {
+    out.add(file);
+    return this;
+  }
+
+  /**
+   * Parses the content of one file (UTF-8) for the installation with this {@code ambassador_id},
+   * named in errors by {@code origin}; see {@link ParsedFile}.
+   */
+  public static ParsedFile parse(byte[] content, String origin, String ambassadorId) {
+    String text;
+    try {
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(content))
+              .toString();
+    } catch (CharacterCodingException e) {
+      return unreadable(origin, e);
+    }
+    return parse(text, origin, ambassadorId);
+  }
+
+  /** Parses a YAML text (one or more documents); see {@link ParsedFile}. */
+  public static ParsedFile parse(String text, String origin, String ambassadorId) {
+    LoadAccumulator file = LoadAccumulator.forOneFile();
+    ObjectReader objects = new ObjectReader(ambassadorId, file);
     LoadSettings settings =
         LoadSettings.builder()
             .setSchema(new CoreSchema())
@@ -111,14 +156,21 @@ public final class ResourceLoader {
       int line = e.getProblemMark().map(m -> m.getLine() + 1).orElse(0);
       String column =
           e.getProblemMark().map(m -> " (column " + (m.getColumn() + 1) + ")").orElse("");
-      out.rejectFile(
+      file.rejectFile(
           new Source(origin, line),
           origin,
           "not valid YAML" + column + ": " + firstLine(e.getProblem()));
     } catch (YamlEngineException e) {
-      out.rejectFile(Source.of(origin), origin, "not valid YAML: " + firstLine(e.getMessage()));
+      file.rejectFile(Source.of(origin), origin, "not valid YAML: " + firstLine(e.getMessage()));
     }
-    return this;
+    return file.toParsedFile(origin);
+  }
+
+  /** A file that could not be read, reported as {@link #addFile} reports it. */
+  public static ParsedFile unreadable(String origin, Exception e) {
+    LoadAccumulator file = LoadAccumulator.forOneFile();
+    file.rejectFile(Source.of(origin), origin, "cannot read: " + e.getMessage());
+    return file.toParsedFile(origin);
   }
 
   /** The validated result of everything added so far. */

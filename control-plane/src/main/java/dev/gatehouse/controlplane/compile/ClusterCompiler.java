@@ -47,7 +47,8 @@ final class ClusterCompiler {
   private static final Pattern IP_LITERAL =
       Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}|\\[[0-9a-fA-F:.]+\\]");
 
-  private final SortedMap<String, Cluster> clusters = new TreeMap<>();
+  // By name; sorted once at the end (a route kept from the last compilation looks its cluster up).
+  private final Map<String, Cluster> clusters = new HashMap<>();
   // Equal specs are common (many Mappings, one upstream): name and compile each once.
   private final Map<ClusterSpec, String> names = new HashMap<>();
   private final SortedMap<String, ClusterLoadAssignment> assignments = new TreeMap<>();
@@ -59,23 +60,48 @@ final class ClusterCompiler {
     this.secretsUsed = secretsUsed;
   }
 
+  /** A cluster a route uses: its spec and the name {@link #clusterFor} gave it. */
+  record Use(ClusterSpec spec, String name) {}
+
+  // Where the uses are written down while a route compiles, so that a cached route can replay them.
+  private List<Use> recording;
+
   /** The name of the cluster for a spec, compiling it the first time it is seen. */
   String clusterFor(ClusterSpec spec) {
-    return names.computeIfAbsent(
-        spec,
-        s -> {
-          String name = s.name();
-          clusters.computeIfAbsent(name, n -> compile(n, s));
-          if (s.eds() != null) {
-            assignments.computeIfAbsent(name, n -> assignment(n, s.eds()));
-          }
-          return name;
-        });
+    String name =
+        names.computeIfAbsent(
+            spec,
+            s -> {
+              String named = s.name();
+              use(s, named);
+              return named;
+            });
+    if (recording != null) {
+      recording.add(new Use(spec, name));
+    }
+    return name;
+  }
+
+  /** Writes every use down into {@code into} from now on; null stops. */
+  void record(List<Use> into) {
+    this.recording = into;
+  }
+
+  /** Uses a cluster again as {@link #clusterFor} did, without naming the spec again. */
+  void reuse(Use use) {
+    use(use.spec(), use.name());
+  }
+
+  private void use(ClusterSpec spec, String name) {
+    clusters.computeIfAbsent(name, n -> compile(n, spec));
+    if (spec.eds() != null) {
+      assignments.computeIfAbsent(name, n -> assignment(n, spec.eds()));
+    }
   }
 
   /** Every cluster, in name order. */
   List<Cluster> clusters() {
-    return List.copyOf(clusters.values());
+    return List.copyOf(new TreeMap<>(clusters).values());
   }
 
   /** The load assignment of every EDS cluster, in name order. */

@@ -41,6 +41,8 @@ final class CompileContext {
   /** SDS names of the certificates the compiled listeners and clusters use. */
   final java.util.SortedSet<String> secretsUsed = new java.util.TreeSet<>();
 
+  private List<ConfigError> recording;
+
   CompileContext(LoadResult resources, ClusterDirectory directory) {
     this.directory = directory;
     this.clusters = new ClusterCompiler(directory, secretsUsed);
@@ -74,8 +76,19 @@ final class CompileContext {
     add(ConfigError.error(resource.sourceOf(path), resource.id(), message));
   }
 
-  /** Once each: a Mapping compiled into several virtual hosts reports its problem once. */
-  private void add(ConfigError problem) {
+  /** Writes every problem reported from now on into {@code into} too; null stops. */
+  void record(List<ConfigError> into) {
+    this.recording = into;
+  }
+
+  /**
+   * Once each: a Mapping compiled into several virtual hosts reports its problem once. Also how a
+   * cached route reports again what it reported when it was compiled.
+   */
+  void add(ConfigError problem) {
+    if (recording != null) {
+      recording.add(problem);
+    }
     if (!problems.contains(problem)) {
       problems.add(problem);
     }

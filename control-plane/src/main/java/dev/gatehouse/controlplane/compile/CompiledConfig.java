@@ -18,6 +18,8 @@ import java.util.List;
  * @param endpoints the load assignments of the EDS clusters (Kubernetes Services)
  * @param secrets the TLS certificates the listeners use, from Kubernetes Secrets (SDS); never
  *     printed
+ * @param routesVersion the content version of the routes, as {@link Names#routesVersion} computes
+ *     it (the compiler passes it in because it knows the digests of the routes it kept)
  */
 public record CompiledConfig(
     List<Listener> listeners,
@@ -26,7 +28,8 @@ public record CompiledConfig(
     List<ConfigError> problems,
     List<RouteRow> routeTable,
     List<ClusterLoadAssignment> endpoints,
-    List<Secret> secrets) {
+    List<Secret> secrets,
+    String routesVersion) {
 
   public CompiledConfig {
     listeners = List.copyOf(listeners);
@@ -36,6 +39,27 @@ public record CompiledConfig(
     routeTable = List.copyOf(routeTable);
     endpoints = List.copyOf(endpoints);
     secrets = List.copyOf(secrets);
+    java.util.Objects.requireNonNull(routesVersion, "routesVersion");
+  }
+
+  /** A configuration whose routes version is computed from the routes. */
+  public CompiledConfig(
+      List<Listener> listeners,
+      List<RouteConfiguration> routes,
+      List<Cluster> clusters,
+      List<ConfigError> problems,
+      List<RouteRow> routeTable,
+      List<ClusterLoadAssignment> endpoints,
+      List<Secret> secrets) {
+    this(
+        listeners,
+        routes,
+        clusters,
+        problems,
+        routeTable,
+        endpoints,
+        secrets,
+        Names.routesVersion(routes, java.util.Map.of()));
   }
 
   /** A configuration without EDS endpoints or SDS secrets (the directory mode). */
@@ -68,10 +92,6 @@ public record CompiledConfig(
 
   public String listenersVersion() {
     return Names.hash(listeners);
-  }
-
-  public String routesVersion() {
-    return Names.hash(routes);
   }
 
   public String clustersVersion() {

@@ -36,6 +36,7 @@ public final class SnapshotPublisher {
 
   private final SimpleCache<String> cache;
   private final Duration grace;
+  private final RoutePacker packer;
   private volatile Context context;
   private volatile Versions current;
   // Context-confined.
@@ -44,9 +45,10 @@ public final class SnapshotPublisher {
   private List<ClusterLoadAssignment> servedEndpoints = List.of();
   private long graceTimer = -1;
 
-  SnapshotPublisher(SimpleCache<String> cache, Duration grace) {
+  SnapshotPublisher(SimpleCache<String> cache, Duration grace, RoutePacker packer) {
     this.cache = cache;
     this.grace = grace;
+    this.packer = packer;
   }
 
   void bindTo(Context context) {
@@ -68,6 +70,8 @@ public final class SnapshotPublisher {
     String routes = config.routesVersion();
     String endpoints = config.endpointsVersion();
     String secrets = Names.hash(config.secrets());
+    String clustersVersion = config.clustersVersion();
+    packer.pack(config.routes());
     Promise<Boolean> done = Promise.promise();
     Context target = Objects.requireNonNull(context, "the xDS server is not listening");
     target.runOnContext(
@@ -79,7 +83,15 @@ public final class SnapshotPublisher {
           servedClusters.stream().filter(c -> !wanted.contains(c.getName())).forEach(clusters::add);
           clusters.sort(Comparator.comparing(Cluster::getName));
           boolean lingering = clusters.size() > config.clusters().size();
-          done.complete(set(config, listeners, routes, endpoints, secrets, clusters));
+          done.complete(
+              set(
+                  config,
+                  listeners,
+                  routes,
+                  endpoints,
+                  secrets,
+                  clusters,
+                  lingering ? Names.hash(clusters) : clustersVersion));
           if (lingering) {
             context.owner().cancelTimer(graceTimer);
             graceTimer =
@@ -89,7 +101,14 @@ public final class SnapshotPublisher {
                         grace.toMillis(),
                         id -> {
                           if (latest == config) {
-                            set(config, listeners, routes, endpoints, secrets, config.clusters());
+                            set(
+                                config,
+                                listeners,
+                                routes,
+                                endpoints,
+                                secrets,
+                                config.clusters(),
+                                clustersVersion);
                           }
                         });
           }
@@ -103,7 +122,8 @@ public final class SnapshotPublisher {
       String routes,
       String endpoints,
       String secrets,
-      List<Cluster> clusters) {
+      List<Cluster> clusters,
+      String clustersVersion) {
     // A lingering EDS cluster keeps its last endpoints until it goes.
     Map<String, ClusterLoadAssignment> assignments = new TreeMap<>();
     Set<String> names = clusters.stream().map(Cluster::getName).collect(Collectors.toSet());
@@ -114,8 +134,7 @@ public final class SnapshotPublisher {
     List<ClusterLoadAssignment> served = List.copyOf(assignments.values());
     String endpointsVersion =
         served.size() == config.endpoints().size() ? endpoints : Names.hash(served);
-    Versions next =
-        new Versions(listeners, routes, Names.hash(clusters), endpointsVersion, secrets);
+    Versions next = new Versions(listeners, routes, clustersVersion, endpointsVersion, secrets);
     if (next.equals(current)) {
       return false;
     }

@@ -1,6 +1,7 @@
 package dev.gatehouse.controlplane.xds;
 
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
+import io.envoyproxy.controlplane.server.DefaultExecutorGroup;
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -24,6 +25,7 @@ public final class XdsServer {
   private final SimpleCache<String> cache = new SimpleCache<>(node -> GROUP);
   private final XdsCallbacks callbacks;
   private final SnapshotPublisher publisher;
+  private final RoutePacker packer = new RoutePacker();
   private HttpServer server;
 
   public XdsServer(Vertx vertx, XdsCallbacks callbacks) {
@@ -36,7 +38,7 @@ public final class XdsServer {
   public XdsServer(Vertx vertx, XdsCallbacks callbacks, java.time.Duration clusterGrace) {
     this.vertx = vertx;
     this.callbacks = callbacks;
-    this.publisher = new SnapshotPublisher(cache, clusterGrace);
+    this.publisher = new SnapshotPublisher(cache, clusterGrace, packer);
   }
 
   /**
@@ -46,7 +48,8 @@ public final class XdsServer {
   public Future<XdsServer> listen(String host, int port) {
     Context context = vertx.getOrCreateContext();
     publisher.bindTo(context);
-    V3DiscoveryServer discovery = new V3DiscoveryServer(List.of(callbacks), cache);
+    V3DiscoveryServer discovery =
+        new V3DiscoveryServer(List.of(callbacks), cache, new DefaultExecutorGroup(), packer);
     GrpcIoServer grpc = GrpcIoServer.server(vertx);
     for (io.grpc.BindableService service :
         List.of(

@@ -24,6 +24,9 @@ public final class LastGood {
    * from before is announced with a warning next to the errors that caused it.
    */
   public static LoadResult merge(LoadResult previous, LoadResult next) {
+    if (next.rejected().isEmpty()) {
+      return next; // nothing rejected, so nothing is kept from before
+    }
     Map<String, Resource<?>> served = new LinkedHashMap<>();
     next.resources().forEach(r -> served.put(r.id(), r));
     Set<String> rejectedIds =

@@ -7,11 +7,13 @@ import dev.gatehouse.config.ConfigError;
 import dev.gatehouse.config.Kind;
 import dev.gatehouse.config.LoadResult;
 import dev.gatehouse.config.Resource;
+import dev.gatehouse.config.ResourceLoader;
 import dev.gatehouse.config.mapping.Mapping;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -40,6 +42,11 @@ class ConfigWatcherTest {
 
   private LoadResult start() {
     watcher = ConfigWatcher.builder(dir, seen::add).build();
+    return watcher.start();
+  }
+
+  private LoadResult startPollingOnly() {
+    watcher = ConfigWatcher.builder(dir, seen::add).fileEvents(false).build();
     return watcher.start();
   }
 
@@ -166,5 +173,120 @@ class ConfigWatcherTest {
         StandardCopyOption.REPLACE_EXISTING);
 
     await().atMost(Duration.ofSeconds(1)).until(() -> prefixes(last()).equals(List.of("/v2/")));
+  }
+
+  @Test
+  void anEditParsesOnlyTheFileThatChanged() throws IOException {
+    Files.writeString(dir.resolve("a.yaml"), mapping("a", "/a/", 100));
+    Files.writeString(dir.resolve("b.yaml"), mapping("b", "/b/", 100));
+    Files.createDirectory(dir.resolve("more"));
+    Files.writeString(dir.resolve("more/c.yaml"), mapping("c", "/c/", 100));
+    start();
+    assertThat(watcher.filesParsed()).isEqualTo(3);
+
+    Files.writeString(dir.resolve("more/c.yaml"), mapping("c", "/c-new/", 100));
+
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> prefixes(last()).equals(List.of("/a/", "/b/", "/c-new/")));
+    assertThat(watcher.filesParsed()).isEqualTo(4);
+    assertThat(last()).isEqualTo(ResourceLoader.load(dir));
+  }
+
+  @Test
+  void unchangedFilesKeepTheirResourceObjects() throws IOException {
+    Files.writeString(dir.resolve("a.yaml"), mapping("a", "/a/", 100));
+    Files.writeString(dir.resolve("b.yaml"), mapping("b", "/b/", 100));
+    LoadResult first = start();
+
+    Files.writeString(dir.resolve("b.yaml"), mapping("b", "/b-new/", 100));
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> seen.size() == 2);
+    Resource<?> before = first.resources().get(0);
+    Resource<?> after = last().resources().get(0);
+    assertThat(after.name()).isEqualTo("a");
+    assertThat(after).isSameAs(before);
+  }
+
+  @Test
+  void theUntouchedResourcesOfAnEditedFileKeepTheirObjects() throws IOException {
+    Files.writeString(
+        dir.resolve("a.yaml"), mapping("a", "/a/", 100) + "---\n" + mapping("b", "/b/", 100));
+    LoadResult first = start();
+
+    Files.writeString(
+        dir.resolve("a.yaml"), mapping("a", "/a/", 100) + "---\n" + mapping("b", "/b2/", 100));
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> seen.size() == 2);
+    assertThat(last().resources().get(0)).isSameAs(first.resources().get(0));
+    assertThat(last().resources().get(1)).isNotSameAs(first.resources().get(1));
+  }
+
+  @Test
+  void aDeletedFileDropsItsResources() throws IOException {
+    Files.writeString(dir.resolve("a.yaml"), mapping("a", "/a/", 100));
+    Files.writeString(dir.resolve("b.yaml"), mapping("b", "/b/", 100));
+    start();
+
+    Files.delete(dir.resolve("b.yaml"));
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> prefixes(last()).equals(List.of("/a/")));
+    assertThat(last().problems()).isEmpty();
+    assertThat(watcher.filesParsed()).isEqualTo(2);
+  }
+
+  @Test
+  void aTouchThatLeavesTheContentAsItWasParsesNothingAndCallsNoListener() throws Exception {
+    Files.writeString(dir.resolve("a.yaml"), mapping("a", "/a/", 100));
+    start();
+    long reloads = watcher.reloads();
+
+    Files.setLastModifiedTime(
+        dir.resolve("a.yaml"), FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> watcher.reloads() > reloads);
+    assertThat(watcher.filesParsed()).isEqualTo(1);
+    assertThat(seen).hasSize(1);
+  }
+
+  @Test
+  void aChangedFileThatIsNotYamlHandsTheSameConfigurationToTheListenerAgain() throws Exception {
+    // ext-authz reads API keys from files next to the YAML: it must hear that they changed.
+    Files.writeString(dir.resolve("a.yaml"), mapping("a", "/a/", 100));
+    Files.writeString(dir.resolve("keys.txt"), "first\n");
+    LoadResult first = start();
+
+    Files.writeString(dir.resolve("keys.txt"), "first\nsecond\n");
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> seen.size() == 2);
+    assertThat(last()).isSameAs(first);
+    assertThat(watcher.filesParsed()).isEqualTo(1);
+  }
+
+  @Test
+  void withoutFileEventsThePollStillNoticesAChange() throws IOException {
+    Files.writeString(dir.resolve("a.yaml"), mapping("a", "/a/", 100));
+    startPollingOnly();
+
+    Files.writeString(dir.resolve("a.yaml"), mapping("a", "/a-new/", 100));
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> prefixes(last()).equals(List.of("/a-new/")));
+    assertThat(watcher.filesParsed()).isEqualTo(2);
+  }
+
+  @Test
+  void aFileThatNoLongerParsesIsReparsedOnceFixed() throws IOException {
+    Files.writeString(dir.resolve("a.yaml"), mapping("a", "/a/", 100));
+    start();
+    Files.writeString(dir.resolve("a.yaml"), "kind: [\n");
+    await().atMost(Duration.ofSeconds(5)).until(() -> seen.size() == 2);
+    assertThat(prefixes(last())).containsExactly("/a/");
+
+    Files.writeString(dir.resolve("a.yaml"), mapping("a", "/a-fixed/", 100));
+
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> prefixes(last()).equals(List.of("/a-fixed/")));
+    assertThat(last().problems()).isEmpty();
   }
 }
