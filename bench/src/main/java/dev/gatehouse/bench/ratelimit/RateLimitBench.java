@@ -88,7 +88,10 @@ public final class RateLimitBench {
     }
     boolean grpcJava = "grpc-java".equals(System.getProperty("bench.client", "vertx"));
     System.out.println("load generator: " + (grpcJava ? "grpc-java" : "vertx") + " gRPC client");
-    RlsLoad load = new RlsLoad(vertx, server.grpcPort(), 4, requests, grpcJava);
+    // One HTTP/2 connection per Envoy worker calling the service: 4 unless -Dbench.connections.
+    int connections = Integer.getInteger("bench.connections", 4);
+    System.out.println("connections: " + connections);
+    RlsLoad load = new RlsLoad(vertx, server.grpcPort(), connections, requests, grpcJava);
     try {
       // Warm up gently, so that a cold JIT does not trip the store's breaker, and long enough
       // for the JIT to finish compiling the hot path on two busy cores (it takes 20-30 s here).
