@@ -18,10 +18,16 @@ budget="${4:-15}"
 # to the service) or vertx.
 client="${BENCH_CLIENT:-grpc-java}"
 
-mvn -B -q -o -pl ratelimit-service install -DskipTests -Dspotless.check.skip=true
+# Built in the worktree, never installed: ~/.m2 is shared, and a SNAPSHOT installed here would
+# leak into other builds. The classes of this tree come first on the classpath; the third-party
+# libraries come from bench's dependencies.
+mvn -B -q -o -pl edge-config,ratelimit-service compile -Dspotless.check.skip=true
 classpath_file="bench/target/classpath.txt"
 mkdir -p bench/target
-mvn -B -q -o -pl bench dependency:build-classpath -Dmdep.outputFile="$PWD/$classpath_file" >/dev/null
+mvn -B -q -o -pl bench dependency:build-classpath -DexcludeGroupIds=dev.gatehouse \
+  -Dmdep.outputFile="$PWD/$classpath_file" >/dev/null
+echo -n "edge-config/target/classes:ratelimit-service/target/classes:" | cat - "$classpath_file" \
+  >"$classpath_file.tmp" && mv "$classpath_file.tmp" "$classpath_file"
 # Only this benchmark's classes: the other benchmarks of the module need not build for it to run.
 classes="bench/target/ratelimit-classes"
 rm -rf "$classes"
@@ -54,7 +60,7 @@ echo "redis-benchmark INCR:                 ${incr} ops/s"
 echo "redis-benchmark EVALSHA ratelimit.lua: ${evalsha} ops/s (one limit per call)"
 redis-cli -p "$port" flushall >/dev/null
 
-out=$(timeout 300 java -Xms512m -Xmx512m -XX:+UseParallelGC -Dbench.client="$client" \
+out=$(timeout 300 java -Xms512m -Xmx512m -XX:+UseParallelGC ${JAVA_OPTS:-} -Dbench.client="$client" \
   -Dlogback.configurationFile=bench/ratelimit/logback.xml \
   -cp "$classes:$(cat "$classpath_file")" \
   dev.gatehouse.bench.ratelimit.RateLimitBench "$port" "$seconds" "$concurrency" "$rate" "$budget")

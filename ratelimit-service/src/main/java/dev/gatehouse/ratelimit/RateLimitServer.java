@@ -163,9 +163,26 @@ public final class RateLimitServer {
       }
       return vertx
           .createHttpServer(http)
+          .connectionHandler(RateLimitServer::consolidateFlushes)
           .requestHandler(grpc)
           .listen()
           .onSuccess((HttpServer bound) -> port.compareAndSet(0, bound.actualPort()));
+    }
+  }
+
+  /**
+   * Answers are written when Redis replies, outside any read of the gRPC connection, and Vert.x
+   * flushes such a write at once: two or three socket writes per answer (headers, message,
+   * trailers). Consolidating the flushes of one event-loop turn sends every answer ready in that
+   * turn in one write. Reaches the Netty channel through Vert.x's connection class (not public API,
+   * so checked: without it the answers are only flushed one by one).
+   */
+  private static void consolidateFlushes(io.vertx.core.http.HttpConnection connection) {
+    if (connection instanceof io.vertx.core.net.impl.ConnectionBase base) {
+      base.channel()
+          .pipeline()
+          .addFirst(
+              "gatehouse-flush", new io.netty.handler.flush.FlushConsolidationHandler(256, true));
     }
   }
 

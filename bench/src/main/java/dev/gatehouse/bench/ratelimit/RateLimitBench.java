@@ -74,23 +74,54 @@ public final class RateLimitBench {
         Locale.ROOT,
         "limiter alone (memory store, no gRPC): %.2f us CPU per decision%n",
         LimiterCost.microsPerDecision(vertx, CONFIG, requests));
+    if (redisPort != 0) {
+      System.out.printf(
+          Locale.ROOT,
+          "limiter and Redis store (no gRPC, 32 in flight on one event loop): %.2f us CPU per"
+              + " decision%n",
+          StoreCost.microsPerDecision(vertx, redisPort, CONFIG, requests));
+      if (Boolean.getBoolean("bench.storeOnly")) {
+        server.close().await(10, TimeUnit.SECONDS);
+        vertx.close().await(10, TimeUnit.SECONDS);
+        return;
+      }
+    }
     boolean grpcJava = "grpc-java".equals(System.getProperty("bench.client", "vertx"));
     System.out.println("load generator: " + (grpcJava ? "grpc-java" : "vertx") + " gRPC client");
-    RlsLoad load = new RlsLoad(vertx, server.grpcPort(), 4, requests, grpcJava);
+    // One HTTP/2 connection per Envoy worker calling the service: 4 unless -Dbench.connections.
+    int connections = Integer.getInteger("bench.connections", 4);
+    System.out.println("connections: " + connections);
+    RlsLoad load = new RlsLoad(vertx, server.grpcPort(), connections, requests, grpcJava);
     try {
       // Warm up gently, so that a cold JIT does not trip the store's breaker, and long enough
-      // for the JIT to finish compiling the hot path on two busy cores.
+      // for the JIT to finish compiling the hot path on two busy cores (it takes 20-30 s here).
+      // Each 5 s step prints its rate and CPU per decision, so the run shows when it levelled.
+      int warmup = Integer.getInteger("bench.warmup", 40);
       System.out.printf(
-          Locale.ROOT, "warm-up: 20 s closed loop, 8 then %d in flight%n", concurrency);
-      load.closedLoop(8, 5);
-      load.closedLoop(concurrency, 15);
+          Locale.ROOT, "warm-up: %d s closed loop, 8 then %d in flight%n", warmup, concurrency);
+      for (int step = 0; step * 5 < warmup; step++) {
+        long cpuBefore = jvmCpuNanos();
+        RlsLoad.Result warm = load.closedLoop(step == 0 ? 8 : concurrency, 5);
+        System.out.printf(
+            Locale.ROOT,
+            "  warm-up %2d-%2d s: %6.0f decisions/s, jvm %.1f us CPU per decision, %d errors%n",
+            step * 5,
+            step * 5 + 5,
+            warm.perSecond(),
+            warm.calls() == 0 ? 0 : (jvmCpuNanos() - cpuBefore) / 1e3 / warm.calls(),
+            warm.errors());
+      }
       if (load.firstError.get() != null) {
         System.out.println("first error while warming up: " + load.firstError.get());
       }
+      System.out.println(
+          "measuring: pid " + ProcessHandle.current().pid() + ", " + seconds + " s closed loop");
       long jvmBefore = jvmCpuNanos();
+      java.util.Map<String, Long> threadsBefore = threadCpuNanos();
       double redisBefore = redisCpuSeconds(vertx, redisPort);
       RlsLoad.Result max = load.closedLoop(concurrency, seconds);
       long jvmCpu = jvmCpuNanos() - jvmBefore;
+      java.util.Map<String, Long> threadsAfter = threadCpuNanos();
       double redisCpu = redisCpuSeconds(vertx, redisPort) - redisBefore;
       print("closed loop, " + concurrency + " in flight", max);
       if (max.calls() > 0) {
@@ -104,6 +135,18 @@ public final class RateLimitBench {
             redisMicros,
             Runtime.getRuntime().availableProcessors() * 1e6 / (jvmMicros + redisMicros),
             Runtime.getRuntime().availableProcessors());
+        // Which threads spent it: Vert.x's event loops run the service (and its Redis client),
+        // grpc-java's the load generator.
+        threadsAfter.forEach(
+            (group, nanos) -> {
+              double micros = (nanos - threadsBefore.getOrDefault(group, 0L)) / 1e3 / max.calls();
+              if (micros >= 0.5) {
+                System.out.printf(Locale.ROOT, "  threads %-36s %6.1f us%n", group, micros);
+              }
+            });
+      }
+      if (rate <= 0) {
+        return; // closed loop only
       }
       RlsLoad.Result fixed = load.openLoop(rate, seconds);
       print("open loop at " + rate + "/s", fixed);
@@ -126,6 +169,24 @@ public final class RateLimitBench {
     return ((com.sun.management.OperatingSystemMXBean)
             java.lang.management.ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
+  }
+
+  /** CPU time of the JVM's live threads, summed by name with the digits taken out. */
+  private static java.util.Map<String, Long> threadCpuNanos() {
+    java.lang.management.ThreadMXBean threads =
+        java.lang.management.ManagementFactory.getThreadMXBean();
+    java.util.Map<String, Long> out = new java.util.TreeMap<>();
+    for (java.lang.management.ThreadInfo info :
+        threads.getThreadInfo(threads.getAllThreadIds(), 0)) {
+      if (info == null) {
+        continue;
+      }
+      long nanos = threads.getThreadCpuTime(info.getThreadId());
+      if (nanos > 0) {
+        out.merge(info.getThreadName().replaceAll("[0-9]+", "N"), nanos, Long::sum);
+      }
+    }
+    return out;
   }
 
   /** used_cpu_user + used_cpu_sys of the Redis server, from INFO cpu; 0 in memory mode. */

@@ -16,7 +16,12 @@ else
   now = tonumber(ARGV[1])
 end
 
-local plans = {}
+-- Kept lean: the script's own work (argument parsing, tables, garbage) costs Redis more than its
+-- calls into Redis do. One pass decides every hit and fills the reply as if the request were
+-- admitted; `before` keeps the other remaining counts, `writes` what an admitted request writes.
+local out = {}
+local before = {}
+local writes = {}
 local admit = true
 for i = 1, #KEYS do
   local a = 2 + (i - 1) * 6
@@ -24,33 +29,41 @@ for i = 1, #KEYS do
   local limit = tonumber(ARGV[a + 1])
   local window = tonumber(ARGV[a + 2])
   local hits = tonumber(ARGV[a + 3])
-  local enforced = ARGV[a + 4] == '1'
-  local burst = tonumber(ARGV[a + 5])
   local base = KEYS[i]
   local wus = window * 1000000
   local ws = math.floor(now / wus) * window
   local since = now - ws * 1000000
   local reset = wus - since
-  local p
+  local allowed, after, was, retry
   if limit == 0 then
-    local wait = reset
-    if alg == 3 then wait = wus end
-    p = {allowed = hits == 0, after = 0, before = 0, reset = reset, retry = wait}
+    allowed, after, was, retry = hits == 0, 0, 0, reset
+    if alg == 3 then retry = wus end
   elseif alg == 1 then
-    local key = base .. string.format('%d', ws)
-    local count = tonumber(redis.call('GET', key) or '0')
-    local after = count + hits
-    local retry = 0
+    local key = base .. ws
+    local value = redis.call('GET', key)
+    local count = tonumber(value or '0')
+    allowed = count + hits <= limit
+    after = limit - count - hits
+    was = math.max(0, limit - count)
+    retry = 0
     if count + 1 > limit then retry = reset end
-    p = {allowed = after <= limit, after = limit - after, before = math.max(0, limit - count),
-         reset = reset, retry = retry, key = key, op = 'incr', ttl = window * 1000}
+    if hits > 0 then
+      -- A new counter is created with its expiry in one call; an existing one keeps the expiry
+      -- it was created with, which outlasts its window.
+      writes[#writes + 1] = key
+      writes[#writes + 1] = hits
+      writes[#writes + 1] = value and -1 or window * 1000
+    end
   elseif alg == 2 then
-    local key = base .. string.format('%d', ws)
-    local current = tonumber(redis.call('GET', key) or '0')
-    local previous = tonumber(redis.call('GET', base .. string.format('%d', ws - window)) or '0')
-    local weight = (wus - since) / wus
-    local estimate = previous * weight + current
-    local retry = 0
+    local key = base .. ws
+    local value = redis.call('GET', key)
+    local current = tonumber(value or '0')
+    local previous = tonumber(redis.call('GET', base .. (ws - window)) or '0')
+    local estimate = previous * ((wus - since) / wus) + current
+    allowed = estimate + hits <= limit
+    after = math.floor(limit - estimate - hits)
+    was = math.max(0, math.floor(limit - estimate))
+    retry = 0
     if estimate + 1 > limit then
       if current + 1 <= limit and previous > 0 then
         local target = (limit - current - 1) / previous
@@ -60,48 +73,55 @@ for i = 1, #KEYS do
         retry = reset + math.ceil(part * wus)
       end
     end
-    p = {allowed = estimate + hits <= limit, after = math.floor(limit - estimate - hits),
-         before = math.max(0, math.floor(limit - estimate)), reset = reset, retry = retry,
-         key = key, op = 'incr', ttl = window * 2000}
+    if hits > 0 then
+      -- Sliding: a counter is read through the next window too.
+      writes[#writes + 1] = key
+      writes[#writes + 1] = hits
+      writes[#writes + 1] = value and -1 or window * 2000
+    end
   else
     local interval = wus / limit
-    local tolerance = burst * interval
+    local tolerance = tonumber(ARGV[a + 5]) * interval
     local tat = math.max(tonumber(redis.call('GET', base) or '0'), now)
     local newTat = math.floor(tat + hits * interval)
     local allowAt = newTat - tolerance
-    local allowed = allowAt <= now
-    local retry = math.max(0, math.ceil(tat + interval - tolerance - now))
+    allowed = allowAt <= now
+    after = math.floor((now - allowAt) / interval)
+    was = math.max(0, math.floor((now - (tat - tolerance)) / interval))
+    retry = math.max(0, math.ceil(tat + interval - tolerance - now))
     -- Admitted: until the bucket is full again; denied: until the next token.
-    local reset = retry
+    reset = retry
     if allowed then reset = math.ceil(newTat - now) end
-    p = {allowed = allowed, after = math.floor((now - allowAt) / interval),
-         before = math.max(0, math.floor((now - (tat - tolerance)) / interval)), reset = reset,
-         retry = retry, key = base,
-         op = 'set', value = newTat, ttl = math.ceil((newTat - now) / 1000) + 1000}
-  end
-  p.hits = hits
-  if enforced and not p.allowed then admit = false end
-  plans[i] = p
-end
-
-local out = {}
-for i = 1, #plans do
-  local p = plans[i]
-  if admit and p.hits > 0 and p.key then
-    if p.op == 'incr' then
-      redis.call('INCRBY', p.key, p.hits)
-      redis.call('PEXPIRE', p.key, p.ttl)
-    else
-      redis.call('SET', p.key, string.format('%.0f', p.value), 'PX', p.ttl)
+    if hits > 0 then
+      -- The bucket's TAT: written whole, a negative count marks it.
+      writes[#writes + 1] = base
+      writes[#writes + 1] = -newTat
+      writes[#writes + 1] = math.ceil((newTat - now) / 1000) + 1000
     end
   end
-  local allowed = 0
-  if p.allowed then allowed = 1 end
-  local remaining = p.before
-  if admit then remaining = p.after end
-  out[#out + 1] = allowed
-  out[#out + 1] = remaining
-  out[#out + 1] = p.reset
-  out[#out + 1] = p.retry
+  if not allowed and ARGV[a + 4] == '1' then admit = false end
+  local o = (i - 1) * 4
+  out[o + 1] = allowed and 1 or 0
+  out[o + 2] = after
+  out[o + 3] = reset
+  out[o + 4] = retry
+  before[i] = was
+end
+
+if admit then
+  local created = {}
+  for w = 1, #writes, 3 do
+    local key, n, ttl = writes[w], writes[w + 1], writes[w + 2]
+    if n < 0 then
+      redis.call('SET', key, string.format('%.0f', -n), 'PX', ttl)
+    elseif ttl < 0 or created[key] then
+      redis.call('INCRBY', key, n)
+    else
+      redis.call('SET', key, n, 'PX', ttl)
+      created[key] = true
+    end
+  end
+else
+  for i = 1, #KEYS do out[(i - 1) * 4 + 2] = before[i] end
 end
 return out
