@@ -11,8 +11,9 @@
 #   bench/edge-proxy/reconfig.sh [seconds=30] [rates="100 500 1000"]
 #
 # Target (issue 9): zero errors, and no second whose p99 exceeds twice the steady p99.
-# The generator is FixedRateLoad (JVM, timed from each request's schedule, so a stall counts for
-# every request it delays). h2load is not used here: when a server closes a keep-alive connection
+# The generator is FixedRateLoad (JVM, Vert.x client over at most 128 keep-alive connections; a
+# request that finds them busy waits, and the wait counts in its latency, so a stall shows for
+# every request it delays; an unbounded client churned through loopback's ephemeral ports). h2load is not used here: when a server closes a keep-alive connection
 # (nginx does on every reload) its HTTP/1.1 clients stop sending, silently lowering the load.
 # The edge is warmed up to a steady rate first (bench/lib/warm.sh).
 # Needs nginx and wrk (Debian: apt-get install -y nginx-light wrk).
@@ -69,7 +70,7 @@ grep -q READY "$work/edge.log" || { echo "edge-proxy did not start:"; cat "$work
 dir=$(awk '/^DIR / {print $2}' "$work/edge.log")
 
 load() { # url rate
-  java -cp "$classes" dev.gatehouse.bench.proxy.FixedRateLoad "$1" "$2" "$seconds" >"$work/load.txt"
+  java -Dlogback.configurationFile=bench/edge-proxy/logback.xml -cp "$classes:$(cat "$classpath_file")" dev.gatehouse.bench.proxy.FixedRateLoad "$1" "$2" "$seconds" >"$work/load.txt" 2>"$work/load.err"
   grep SUMMARY "$work/load.txt"
 }
 
@@ -101,7 +102,7 @@ edit_nginx() { # runs until killed: add and remove upstream servers, reload
 
 echo "$(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, $(java -version 2>&1 | head -1), $(nginx -v 2>&1 | cut -d/ -f2), ${seconds}s per run, a change every 3 s"
 warm_until_steady edge-proxy "http://127.0.0.1:$edge/"
-java -cp "$classes" dev.gatehouse.bench.proxy.FixedRateLoad "http://127.0.0.1:$edge/" 500 10 >/dev/null
+java -Dlogback.configurationFile=bench/edge-proxy/logback.xml -cp "$classes:$(cat "$classpath_file")" dev.gatehouse.bench.proxy.FixedRateLoad "http://127.0.0.1:$edge/" 500 10 >/dev/null
 for rate in $rates; do
   for target in edge nginx; do
     if [[ $target == edge ]]; then edit_edge & else edit_nginx & fi
