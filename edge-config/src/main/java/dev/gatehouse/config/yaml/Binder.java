@@ -240,6 +240,12 @@ public final class Binder {
               key,
               () -> {
                 context.mark(tuple.getValueNode());
+                // A key without a value ({x-a}, "x-a:") is an error, as a null list item is:
+                // binding it would give null with nothing reported.
+                if (Scalars.isNull(tuple.getValueNode())) {
+                  context.error(tuple.getValueNode(), "null (expected: a value)");
+                  return null;
+                }
                 return bind(tuple.getValueNode(), valueType, context);
               });
       if (value == null) {
