@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * Fuzzes what edge-proxy does to a request before routing it ({@code ProxyHandler.accept}): the
  * request-target check and normalization ({@link Paths}, whose null is the 400), lower-cased header
  * names, X-Forwarded-For / X-Forwarded-Proto / x-request-id ({@link Forwarding}) and hop-by-hop
- * removal ({@link HopByHop}), in the order {@code accept} runs them, under four listener settings.
+ * removal ({@link HopByHop}), in the order {@code accept} runs them, under five listener settings.
  * Seeds: {@code RequestChecksFuzzTestInputs/} in the test resources, one request per file: the
  * target on the first line, then {@code name: value} headers.
  */
@@ -22,10 +22,11 @@ class RequestChecksFuzzTest {
   private static final String PEER = "192.0.2.7";
   private static final List<ListenerSettings> LISTENERS =
       List.of(
-          listener(true, 0, true, true),
-          listener(true, 1, false, false),
-          listener(false, 0, true, false),
-          listener(false, 2, false, true));
+          listener(true, 0, true, true, false),
+          listener(true, 1, false, false, false),
+          listener(false, 0, true, false, false),
+          listener(false, 2, false, true, false),
+          listener(false, 1, true, true, true));
 
   @FuzzTest(maxDuration = "30s")
   @DictionaryEntries({
@@ -68,6 +69,18 @@ class RequestChecksFuzzTest {
     MultiMap received = MultiMap.caseInsensitiveMultiMap();
     received.add("Connection", "x-request-id, x-forwarded-for, x-forwarded-proto");
     received.add("X-Forwarded-For", "10.1.1.1");
+
+    for (ListenerSettings listener : LISTENERS) {
+      checkHeaders(received, listener);
+    }
+  }
+
+  /** Found by this fuzz test: an empty X-Forwarded-Proto was forwarded as it came. */
+  @Test
+  void anEmptyForwardedProtoOrRequestIdIsReplacedByTheEdgesOwn() {
+    MultiMap received = MultiMap.caseInsensitiveMultiMap();
+    received.add("X-Forwarded-Proto", "");
+    received.add("X-Request-Id", " ");
 
     for (ListenerSettings listener : LISTENERS) {
       checkHeaders(received, listener);
@@ -127,7 +140,11 @@ class RequestChecksFuzzTest {
   }
 
   private static ListenerSettings listener(
-      boolean useRemoteAddress, int trustedHops, boolean mergeSlashes, boolean normalizePath) {
+      boolean useRemoteAddress,
+      int trustedHops,
+      boolean mergeSlashes,
+      boolean normalizePath,
+      boolean preserveRequestId) {
     return new ListenerSettings(
         "fuzz",
         false,
@@ -137,7 +154,7 @@ class RequestChecksFuzzTest {
         mergeSlashes,
         normalizePath,
         "",
-        false,
+        preserveRequestId,
         null,
         null,
         false);
