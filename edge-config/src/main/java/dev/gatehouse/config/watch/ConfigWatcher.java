@@ -196,7 +196,17 @@ public final class ConfigWatcher implements AutoCloseable {
       }
       wakeUp.cancel(false);
     }
-    wakeUp = executor.schedule(() -> check(false), nanos, TimeUnit.NANOSECONDS);
+    // The wake-up forgets itself as it runs: a check that finds the quiet period not over yet
+    // (an event came after the one that scheduled it) must schedule the next wake-up, not see
+    // itself as one still pending and leave the change to the poll.
+    wakeUp =
+        executor.schedule(
+            () -> {
+              wakeUp = null;
+              check(false);
+            },
+            nanos,
+            TimeUnit.NANOSECONDS);
   }
 
   private void reload(Tree tree) {
