@@ -56,11 +56,17 @@ public record LoadResult(
     out.append("loaded ")
         .append(resources.size())
         .append(resources.size() == 1 ? " resource" : " resources");
-    Map<String, Long> loadedByKind =
-        resources.stream()
-            .collect(
-                Collectors.groupingBy(
-                    r -> r.kind().yamlName(), TreeMap::new, Collectors.counting()));
+    // Counted per kind first: a log line per reload must not sort 10,000 names.
+    long[] perKind = new long[Kind.values().length];
+    for (Resource<?> resource : resources) {
+      perKind[resource.kind().ordinal()]++;
+    }
+    Map<String, Long> loadedByKind = new TreeMap<>();
+    for (Kind kind : Kind.values()) {
+      if (perKind[kind.ordinal()] > 0) {
+        loadedByKind.put(kind.yamlName(), perKind[kind.ordinal()]);
+      }
+    }
     if (!loadedByKind.isEmpty()) {
       out.append(" (").append(counts(loadedByKind)).append(')');
     }

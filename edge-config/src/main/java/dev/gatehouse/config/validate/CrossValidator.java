@@ -10,8 +10,10 @@ import dev.gatehouse.config.auth.OAuth2Filter;
 import dev.gatehouse.config.host.Host;
 import dev.gatehouse.config.mapping.Mapping;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,8 +27,11 @@ public final class CrossValidator {
   private final List<Resource<?>> resources;
   private final List<ConfigError> problems;
   private final List<LoadResult.Rejected> rejected;
-  private final Set<Resource<?>> failed = new LinkedHashSet<>();
+  // By identity: a Resource's own hashCode walks its whole spec, and this set is asked about
+  // every resource several times per load.
+  private final Set<Resource<?>> failed = Collections.newSetFromMap(new IdentityHashMap<>());
   private final Set<String> rejectedIds = new java.util.HashSet<>();
+  private Map<Kind, List<Resource<?>>> byKind;
 
   private CrossValidator(LoadResult loaded) {
     this.resources = loaded.resources();
@@ -45,7 +50,9 @@ public final class CrossValidator {
     validator.tlsContextReferences();
     validator.filterReferences();
     List<Resource<?>> kept =
-        loaded.resources().stream().filter(r -> !validator.failed.contains(r)).toList();
+        validator.failed.isEmpty()
+            ? loaded.resources()
+            : loaded.resources().stream().filter(r -> !validator.failed.contains(r)).toList();
     return new LoadResult(kept, validator.rejected, validator.problems, loaded.ignored());
   }
 
@@ -201,7 +208,24 @@ public final class CrossValidator {
   }
 
   private List<Resource<?>> ofKind(Kind kind) {
-    return resources.stream().filter(r -> r.kind() == kind && !failed.contains(r)).toList();
+    if (byKind == null) {
+      // One pass over every resource, then each check reads only its kinds.
+      byKind = new EnumMap<>(Kind.class);
+      for (Resource<?> resource : resources) {
+        byKind.computeIfAbsent(resource.kind(), k -> new ArrayList<>()).add(resource);
+      }
+    }
+    List<Resource<?>> all = byKind.getOrDefault(kind, List.of());
+    if (failed.isEmpty()) {
+      return all;
+    }
+    List<Resource<?>> out = new ArrayList<>(all.size());
+    for (Resource<?> resource : all) {
+      if (!failed.contains(resource)) {
+        out.add(resource);
+      }
+    }
+    return out;
   }
 
   private void reject(Resource<?> resource, dev.gatehouse.config.Source at, String message) {
