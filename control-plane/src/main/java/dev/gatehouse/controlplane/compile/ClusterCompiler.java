@@ -93,9 +93,14 @@ final class ClusterCompiler {
   }
 
   private void use(ClusterSpec spec, String name) {
-    clusters.computeIfAbsent(name, n -> compile(n, spec));
+    // A name is derived from its spec's content, so a cluster already compiled under this name
+    // has its load assignment too: a kept route's replay (one per route) stops at this lookup.
+    if (clusters.containsKey(name)) {
+      return;
+    }
+    clusters.put(name, compile(name, spec));
     if (spec.eds() != null) {
-      assignments.computeIfAbsent(name, n -> assignment(n, spec.eds()));
+      assignments.put(name, assignment(name, spec.eds()));
     }
   }
 

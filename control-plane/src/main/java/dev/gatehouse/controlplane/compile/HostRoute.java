@@ -75,8 +75,12 @@ final class HostRoute {
 
   /** Does to a new compilation what compiling the route did: the same problems and clusters. */
   void replay(CompileContext ctx) {
-    problems.forEach(ctx::add);
-    clusters.forEach(ctx.clusters::reuse);
+    if (!problems.isEmpty()) {
+      problems.forEach(ctx::add);
+    }
+    for (int i = 0; i < clusters.size(); i++) {
+      ctx.clusters.reuse(clusters.get(i));
+    }
   }
 
   /** The route's row of the diag page's route table. */

@@ -9,10 +9,15 @@ import dev.gatehouse.controlplane.compile.CompiledConfig;
 import dev.gatehouse.controlplane.compile.CompilerOptions;
 import dev.gatehouse.controlplane.compile.IncrementalCompiler;
 import io.envoyproxy.controlplane.cache.Resources;
+import io.envoyproxy.envoy.config.route.v3.Route;
+import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.config.route.v3.RouteMatch;
+import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -63,6 +68,57 @@ class RoutePackerTest {
             ClusterDirectory.NONE);
 
     assertPackedAsAnyPack(second.routes());
+  }
+
+  @Test
+  void randomEditsOfKeptRoutesPackExactlyEveryTime() {
+    java.util.Random random = new java.util.Random(42);
+    List<Route> http = new ArrayList<>();
+    List<Route> other = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      http.add(route(random));
+      other.add(route(random));
+    }
+    for (int round = 0; round < 300; round++) {
+      List<Route> edited = random.nextBoolean() ? http : other;
+      int at = edited.isEmpty() ? 0 : random.nextInt(edited.size());
+      switch (random.nextInt(6)) {
+        case 0 -> edited.set(at, route(random)); // an edited Mapping
+        case 1 -> edited.add(at, route(random)); // an added one
+        case 2 -> {
+          if (!edited.isEmpty()) {
+            edited.remove(at); // a removed one
+          }
+        }
+        case 3 -> {
+          if (!edited.isEmpty()) {
+            edited.add(random.nextInt(edited.size()), edited.remove(at)); // one that moved
+          }
+        }
+        case 4 -> java.util.Collections.swap(edited, at, random.nextInt(edited.size()));
+        default -> {} // nothing changed
+      }
+      RouteConfiguration config =
+          RouteConfiguration.newBuilder()
+              .setName("routes-http")
+              .addVirtualHosts(
+                  VirtualHost.newBuilder().setName("a").addDomains("a.example").addAllRoutes(http))
+              .addVirtualHosts(VirtualHost.newBuilder().setName("empty").addDomains("e.example"))
+              .addVirtualHosts(
+                  VirtualHost.newBuilder().setName("b").addDomains("*").addAllRoutes(other))
+              .build();
+
+      assertPackedAsAnyPack(List.of(config));
+    }
+  }
+
+  private static Route route(java.util.Random random) {
+    // Varied lengths, so that a shifted byte range would show.
+    return Route.newBuilder()
+        .setName("r" + random.nextInt(1_000_000))
+        .setMatch(RouteMatch.newBuilder().setPrefix("/" + "x".repeat(random.nextInt(300)) + "/"))
+        .setRoute(RouteAction.newBuilder().setCluster("c" + random.nextInt(10)))
+        .build();
   }
 
   @Test
