@@ -21,7 +21,8 @@ out=bench/target/control-plane-classes
 rm -rf "$out" && mkdir -p "$out"
 javac --release 17 -d "$out" -cp "$classpath" \
   bench/src/main/java/dev/gatehouse/bench/controlplane/*.java
-exec java -Xmx512m -Xms512m -XX:+UseG1GC \
+# BENCH_JAVA_OPTS: extra JVM options, e.g. -Dbench.editOnly=true -Dbench.edits=200 and a profiler.
+exec java -Xmx512m -Xms512m -XX:+UseG1GC ${BENCH_JAVA_OPTS:-} \
   -Dlogback.configurationFile=bench/control-plane/logback.xml \
   -cp "$out:$classpath" \
   dev.gatehouse.bench.controlplane.ControlPlaneBench

@@ -27,8 +27,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ControlPlaneBench {
   private static final int ROUNDS = 10;
-  private static final int EDITS = 20;
-  private static final int WARM_UP_EDITS = 5;
+  /** Measured edits; {@code -Dbench.edits=N} raises it (for a profiler's sake). */
+  private static final int EDITS = Integer.getInteger("bench.edits", 50);
+  private static final int WARM_UP_EDITS = 20;
   private static final java.lang.management.ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
 
   public static void main(String[] args) throws Exception {
@@ -39,8 +40,11 @@ public final class ControlPlaneBench {
         Runtime.version());
     Vertx vertx = Vertx.vertx();
     try {
-      for (int n : new int[] {100, 1_000, 10_000}) {
-        compileAndPublish(vertx, n);
+      // -Dbench.editOnly=true: the edit-to-ADS part alone (for a profiler's sake).
+      if (!Boolean.getBoolean("bench.editOnly")) {
+        for (int n : new int[] {100, 1_000, 10_000}) {
+          compileAndPublish(vertx, n);
+        }
       }
       editLatency(vertx, 10_000);
     } finally {
@@ -184,6 +188,12 @@ public final class ControlPlaneBench {
         }
       }
       endToEnd.sort(Long::compare);
+      System.out.printf(
+          "edit 1 of %,d Mappings -> new RDS version on ADS: p25 %d ms, p75 %d ms, p90 %d ms%n",
+          n,
+          ms(endToEnd.get(endToEnd.size() / 4)),
+          ms(endToEnd.get(endToEnd.size() * 3 / 4)),
+          ms(endToEnd.get(endToEnd.size() * 9 / 10)));
       System.out.printf(
           "edit 1 of %,d Mappings -> new RDS version on ADS: median %d ms, min %d ms, max %d ms"
               + " (%d edits after %d to warm up; default options: file events, %d ms quiet period,"
