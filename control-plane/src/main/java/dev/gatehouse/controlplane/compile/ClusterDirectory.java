@@ -25,6 +25,19 @@ public record ClusterDirectory(
     secrets = Map.copyOf(secrets);
   }
 
+  /**
+   * What a route can depend on: whether Kubernetes is on, which Services exist with which port
+   * numbers (all {@link #resolve} reads), and the TLS Secrets. Endpoints are left out: they reach
+   * only the load assignments, which are compiled on every call, so scaling a Deployment keeps
+   * every compiled route.
+   */
+  public Object routingView() {
+    Map<String, List<Integer>> ports = new java.util.HashMap<>();
+    services.forEach(
+        (key, service) -> ports.put(key, service.ports().stream().map(Port::port).toList()));
+    return List.of(active, ports, secrets);
+  }
+
   /** One Service: its ports, each with the ready endpoints of its target port. */
   public record KubeService(String namespace, String name, List<Port> ports) {
     public KubeService {

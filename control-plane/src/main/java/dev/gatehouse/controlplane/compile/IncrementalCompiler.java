@@ -28,7 +28,8 @@ import java.util.Objects;
  * watcher hands out the same {@code Resource} objects for files whose content did not change, so
  * nothing is compared field by field. Everything else (hosts, listeners, clusters, the Module's
  * defaults) is compiled on every call; when any resource other than a Mapping changed, or the
- * Kubernetes directory did, nothing is kept, since every route may depend on it.
+ * Kubernetes directory's Services, ports or Secrets did, nothing is kept, since every route may
+ * depend on them (changed endpoints keep everything: see {@link ClusterDirectory#routingView}).
  *
  * <p>Compilations are serialized (one at a time).
  */
@@ -36,7 +37,7 @@ public final class IncrementalCompiler {
   private final CompilerOptions options;
   private final RouteGroups groups = new RouteGroups();
   private List<Resource<?>> lastOthers = List.of();
-  private ClusterDirectory lastDirectory;
+  private Object lastRouting;
   private int compiled;
   private int reused;
 
@@ -66,10 +67,11 @@ public final class IncrementalCompiler {
         others.add(resource);
       }
     }
-    if (!others.equals(lastOthers) || !directory.equals(lastDirectory)) {
+    Object routing = directory.routingView();
+    if (!others.equals(lastOthers) || !routing.equals(lastRouting)) {
       groups.clear();
       lastOthers = others;
-      lastDirectory = directory;
+      lastRouting = routing;
     }
 
     CompileContext ctx = new CompileContext(resources, directory);

@@ -3,6 +3,7 @@ package dev.gatehouse.controlplane.kubernetes;
 import dev.gatehouse.config.ConfigError;
 import dev.gatehouse.config.Kind;
 import dev.gatehouse.config.LoadResult;
+import dev.gatehouse.config.ParsedFile;
 import dev.gatehouse.config.Resource;
 import dev.gatehouse.config.ResourceLoader;
 import dev.gatehouse.config.Source;
@@ -84,6 +85,11 @@ public final class KubernetesSource implements AutoCloseable {
   private Map<String, String> acceptedTexts = new HashMap<>();
   // Renderings by origin and resourceVersion: an unchanged object is not rendered again.
   private Map<String, String> rendered = new HashMap<>();
+  // Parses by origin, with the text parsed: an object whose rendering did not change is not parsed
+  // again, and keeps its Resource objects, which the incremental compiler recognises by identity.
+  private Map<String, Parsed> parsed = new HashMap<>();
+
+  private record Parsed(String text, ParsedFile file) {}
 
   public KubernetesSource(
       KubernetesClient client,
@@ -299,6 +305,7 @@ public final class KubernetesSource implements AutoCloseable {
     Map<String, String> published = new HashMap<>();
     List<ConfigError> extraProblems = new ArrayList<>();
     Map<String, String> nextRendered = new HashMap<>();
+    Map<String, Parsed> nextParsed = new HashMap<>();
     for (Map.Entry<Kind, SharedIndexInformer<GenericKubernetesResource>> crd : crds.entrySet()) {
       List<GenericKubernetesResource> objects = new ArrayList<>(crd.getValue().getStore().list());
       objects.sort(
@@ -313,7 +320,7 @@ public final class KubernetesSource implements AutoCloseable {
         }
         nextRendered.put(version, text);
         nextTexts.put(origin, text);
-        loader.addText(text, origin);
+        loader.add(parse(origin, text, nextParsed));
         if (crd.getKey() == Kind.FILTER) {
           texts
               .withSecrets(object, origin, extraProblems, this::secret)
@@ -376,8 +383,25 @@ public final class KubernetesSource implements AutoCloseable {
     }
     acceptedTexts = accepted;
     rendered = nextRendered;
+    parsed = nextParsed;
     current = merged;
     listener.accept(new Snapshot(merged, directory));
+  }
+
+  /** The object's text parsed, or its parse from the last build when the text is the same. */
+  private ParsedFile parse(String origin, String text, Map<String, Parsed> nextParsed) {
+    Parsed before = parsed.get(origin);
+    ParsedFile file;
+    if (before != null && (before.text() == text || before.text().equals(text))) {
+      file = before.file();
+    } else {
+      file = ResourceLoader.parse(text, origin, ambassadorId);
+      if (before != null) {
+        file = file.keepingEqualResourcesOf(before.file());
+      }
+    }
+    nextParsed.put(origin, new Parsed(text, file));
+    return file;
   }
 
   private static Optional<Integer> portNumber(

@@ -79,9 +79,13 @@ class IncrementalCompilerTest {
 
   /** Compiles incrementally and fully, asserts they agree, and returns the routes compiled. */
   private int compileAndCompare() {
+    return compileAndCompare(ClusterDirectory.NONE);
+  }
+
+  private int compileAndCompare(ClusterDirectory directory) {
     LoadResult loaded = load();
-    CompiledConfig fromKept = incremental.compile(loaded, ClusterDirectory.NONE);
-    CompiledConfig full = new Compiler().compile(loaded);
+    CompiledConfig fromKept = incremental.compile(loaded, directory);
+    CompiledConfig full = new Compiler().compile(loaded, directory);
     assertThat(XdsJson.print(fromKept)).isEqualTo(XdsJson.print(full));
     for (int i = 0; i < full.routes().size(); i++) {
       RouteConfiguration expected = full.routes().get(i);
@@ -163,6 +167,55 @@ class IncrementalCompilerTest {
       files.put("gen-" + f + ".yaml", generated(f * 30, 30, Map.of()).replace("/gen/", "/moved/"));
     }
     compileAndCompare();
+  }
+
+  /** Kubernetes Services for the generated Mappings' upstreams, each with one endpoint. */
+  private static ClusterDirectory services(String endpointPrefix, int port) {
+    Map<String, ClusterDirectory.KubeService> services = new HashMap<>();
+    for (int ns = 0; ns < 3; ns++) {
+      for (int svc = 0; svc < 11; svc++) {
+        String namespace = "team" + ns;
+        String name = "svc" + svc;
+        services.put(
+            namespace + "/" + name,
+            new ClusterDirectory.KubeService(
+                namespace,
+                name,
+                List.of(
+                    new ClusterDirectory.Port(
+                        "http",
+                        port,
+                        List.of(new ClusterDirectory.Address(endpointPrefix + svc, 9000 + ns))))));
+      }
+    }
+    return new ClusterDirectory(true, services, Map.of());
+  }
+
+  @Test
+  void changedEndpointsKeepEveryRouteButAChangedServicePortCompilesThemAgain() {
+    for (int f = 0; f < 4; f++) {
+      files.put("gen-" + f + ".yaml", generated(f * 30, 30, Map.of()));
+    }
+    assertThat(compileAndCompare(services("10.0.0.", 8080))).isEqualTo(120);
+
+    // A Deployment scaled: new endpoints, the same Services and ports.
+    ClusterDirectory scaled = services("10.0.1.", 8080);
+    assertThat(compileAndCompare(scaled)).as("routes compiled again").isZero();
+    assertThat(incremental.compile(load(), scaled).endpoints())
+        .isNotEmpty()
+        .allSatisfy(
+            a ->
+                assertThat(
+                        a.getEndpoints(0)
+                            .getLbEndpoints(0)
+                            .getEndpoint()
+                            .getAddress()
+                            .getSocketAddress()
+                            .getAddress())
+                    .startsWith("10.0.1."));
+
+    // The Services' port changed: the Mappings' :8080 no longer resolves, every route may differ.
+    assertThat(compileAndCompare(services("10.0.1.", 8081))).isEqualTo(120);
   }
 
   @Test

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.gatehouse.config.Kind;
+import dev.gatehouse.config.Resource;
 import dev.gatehouse.config.auth.ApiKeyFilter;
 import dev.gatehouse.controlplane.ControlPlane;
 import dev.gatehouse.controlplane.ControlPlaneOptions;
@@ -157,6 +158,33 @@ class KubernetesSourceIT {
           .delete();
       assertThat(prefixes(ads.nextOf(ROUTES, Compiler.HTTP_ROUTES))).containsExactly("/quotes/");
     }
+  }
+
+  @Test
+  void anEditKeepsTheOtherMappingsResourceObjectsSoOnlyItsRouteIsCompiledAgain() throws Exception {
+    apply(Kind.MAPPING, mapping("quote", "/quote/", ""));
+    apply(Kind.MAPPING, mapping("orders", "/orders/", ""));
+    apply(Kind.MAPPING, mapping("users", "/users/", ""));
+    startControlPlane();
+    try (AdsClient ads = routesClient()) {
+      ads.nextOf(ROUTES, Compiler.HTTP_ROUTES);
+      Map<String, Resource<?>> before = mappingsByName();
+
+      apply(Kind.MAPPING, mapping("orders", "/orders/v2/", ""));
+      assertThat(prefixes(ads.nextOf(ROUTES, Compiler.HTTP_ROUTES)))
+          .containsExactlyInAnyOrder("/quote/", "/orders/v2/", "/users/");
+
+      Map<String, Resource<?>> after = mappingsByName();
+      assertThat(after.get("quote")).isSameAs(before.get("quote"));
+      assertThat(after.get("users")).isSameAs(before.get("users"));
+      assertThat(after.get("orders")).isNotSameAs(before.get("orders"));
+    }
+  }
+
+  private Map<String, Resource<?>> mappingsByName() {
+    Map<String, Resource<?>> out = new java.util.HashMap<>();
+    controlPlane.state().loaded().resources().forEach(r -> out.put(r.name(), r));
+    return out;
   }
 
   @Test
