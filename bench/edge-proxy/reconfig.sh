@@ -62,15 +62,24 @@ mvn -B -q -o -pl bench dependency:build-classpath -Dmdep.outputFile="$PWD/$class
 classes="bench/target/proxy-classes"
 rm -rf "$classes"
 javac --release 17 -d "$classes" -cp "$(cat "$classpath_file")" bench/src/main/java/dev/gatehouse/bench/proxy/*.java
-java -Xms256m -Xmx512m -Dlogback.configurationFile=bench/edge-proxy/logback.xml \
-  -cp "$classes:$(cat "$classpath_file")" dev.gatehouse.bench.proxy.EdgeUnderTest "$edge" "$u1" >"$work/edge.log" 2>&1 &
+# The control plane in a JVM of its own, as deployed: its reloads' allocation and JIT are not the
+# proxy's pauses (they still share the two cores).
+java -Xmx512m -Dlogback.configurationFile=bench/edge-proxy/logback.xml \
+  -cp "$classes:$(cat "$classpath_file")" dev.gatehouse.bench.proxy.ControlPlaneUnderTest "$edge" "$u1" 0 >"$work/cp.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 1 600); do grep -q READY "$work/edge.log" && break; sleep 0.1; done
-grep -q READY "$work/edge.log" || { echo "edge-proxy did not start:"; cat "$work/edge.log"; exit 1; }
-dir=$(awk '/^DIR / {print $2}' "$work/edge.log")
+for _ in $(seq 1 900); do grep -q '^XDS ' "$work/cp.log" && break; sleep 0.1; done
+grep -q '^XDS ' "$work/cp.log" || { echo "the control plane did not start:"; cat "$work/cp.log"; exit 1; }
+xds=$(awk '/^XDS / {print $2}' "$work/cp.log")
+dir=$(awk '/^DIR / {print $2}' "$work/cp.log")
+# EDGE_JAVA_OPTS: the edge-proxy JVM's options (default: the heap the earlier one-JVM runs had).
+java ${EDGE_JAVA_OPTS:--Xms256m -Xmx512m} -Dlogback.configurationFile=bench/edge-proxy/logback.xml \
+  -cp "$classes:$(cat "$classpath_file")" dev.gatehouse.bench.proxy.EdgeUnderTest "$edge" "$u1" 0 "$xds" >"$work/edge.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 1500); do grep -q -E '^(NOT )?READY' "$work/edge.log" && break; sleep 0.1; done
+grep -q '^READY' "$work/edge.log" || { echo "edge-proxy did not start:"; cat "$work/edge.log"; exit 1; }
 
 load() { # url rate
-  java -Dlogback.configurationFile=bench/edge-proxy/logback.xml -cp "$classes:$(cat "$classpath_file")" dev.gatehouse.bench.proxy.FixedRateLoad "$1" "$2" "$seconds" >"$work/load.txt" 2>"$work/load.err"
+  java -Dlogback.configurationFile=bench/edge-proxy/logback.xml -cp "$classes:$(cat "$classpath_file")" dev.gatehouse.bench.proxy.FixedRateLoad "$1" "$2" "$seconds" 10 >"$work/load.txt" 2>"$work/load.err"
   grep SUMMARY "$work/load.txt"
 }
 
