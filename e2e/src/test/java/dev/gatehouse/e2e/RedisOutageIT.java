@@ -104,7 +104,8 @@ class RedisOutageIT {
   }
 
   private void assertFailsClosedThenRecovers(Timeline run, Tally all, int status) {
-    Tally before = all.between("before", 0, run.killedAt());
+    // Found in CI: a request sent 20 ms before the kill had its rate-limit call fail closed.
+    Tally before = all.answeredBefore("before", run.killedAt());
     Tally outage = all.between("outage", run.killedAt() + NOTICE_MS, run.restartedAt());
     Tally after = all.between("after", run.upAt() + RECOVER_MS, Long.MAX_VALUE);
     before.summary();

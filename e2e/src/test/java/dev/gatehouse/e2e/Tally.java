@@ -19,6 +19,15 @@ record Tally(String what, List<Load.Shot> shots) {
         shots.stream().filter(s -> s.sentAt() >= from && s.sentAt() < to).toList());
   }
 
+  /**
+   * The answers that came back before {@code to} ms: a request sent just before a dependency is
+   * killed can reach it after, and its answer belongs to the outage.
+   */
+  Tally answeredBefore(String label, long to) {
+    return new Tally(
+        what + " " + label, shots.stream().filter(s -> s.sentAt() + s.latencyMs() < to).toList());
+  }
+
   int total() {
     return shots.size();
   }
