@@ -27,8 +27,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ControlPlaneBench {
   private static final int ROUNDS = 10;
+
   /** Measured edits; {@code -Dbench.edits=N} raises it (for a profiler's sake). */
   private static final int EDITS = Integer.getInteger("bench.edits", 50);
+
   private static final int WARM_UP_EDITS = 20;
   private static final java.lang.management.ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
 
