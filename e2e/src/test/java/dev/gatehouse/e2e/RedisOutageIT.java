@@ -136,7 +136,7 @@ class RedisOutageIT {
         denied++;
       }
     }
-    assertThat(denied).as("acme's 3 per minute, counted in the restarted Redis").isEqualTo(2);
+    assertThat(denied).as("acme's 3 per hour, counted in the restarted Redis").isEqualTo(2);
   }
 
   /** Load at a fixed rate: steady, Redis killed, outage, Redis back on its port, after. */
@@ -174,10 +174,10 @@ class RedisOutageIT {
               pattern: [{generic_key: backend}]
               rate: 100000
               unit: second
-            - name: acme-per-minute
+            - name: acme-per-hour
               pattern: [{org: acme}]
               rate: 3
-              unit: minute
+              unit: hour
         """);
     // A 5 s store budget instead of 15 ms: on a loaded 2-core machine (load average above 10 in
     // these runs) the whole JVM stalls for seconds now and then, and a healthy Redis call

@@ -53,7 +53,7 @@ class GrpcProxyIT {
   void aUnaryCallAndItsStatusTrailersPassThroughTheEdge() throws Exception {
     Files.writeString(
         limitsDir.resolve("limits.yaml"),
-        "domain: grpc-test\ndescriptors:\n  - key: user\n    rate_limit: {unit: minute, requests_per_unit: 1}\n");
+        "domain: grpc-test\ndescriptors:\n  - key: user\n    rate_limit: {unit: hour, requests_per_unit: 1}\n");
     limits =
         RateLimitServer.start(
                 vertx,

@@ -81,7 +81,8 @@ class RunCommandIT {
     assertThat(get("/secure/x").statusCode()).isEqualTo(401);
     assertThat(get("/secure/x", "x-api-key", "s3cret").statusCode()).isEqualTo(200);
 
-    // Two per minute on /limited/, counted by the in-memory ratelimit service.
+    // Two per hour on /limited/ (an hour: a fixed window ending mid-test would refill), counted by
+    // the in-memory ratelimit service.
     List<Integer> statuses = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       statuses.add(get("/limited/").statusCode());
@@ -189,7 +190,7 @@ class RunCommandIT {
         spec:
           domain: ambassador
           limits:
-            - {pattern: [{generic_key: limited}], rate: 2, unit: minute}
+            - {pattern: [{generic_key: limited}], rate: 2, unit: hour}
         ---
         apiVersion: getambassador.io/v3alpha1
         kind: Filter
