@@ -39,10 +39,10 @@ class AdminIT extends ServiceHarness {
             domain: edge
             descriptors:
               - key: user
-                rate_limit: {unit: minute, requests_per_unit: 5, name: per_user}
+                rate_limit: {unit: hour, requests_per_unit: 5, name: per_user}
               - key: ip
                 detailed_metric: true
-                rate_limit: {unit: minute, requests_per_unit: 1}
+                rate_limit: {unit: hour, requests_per_unit: 1}
             """));
   }
 

@@ -129,7 +129,7 @@ class ControlPlaneConfigIT {
           - name: per-org
             pattern: [{x-org: ""}]
             rate: %d
-            unit: minute
+            unit: hour
         """
             .formatted(rate);
     replicas.publish(
