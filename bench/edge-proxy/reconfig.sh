@@ -109,8 +109,26 @@ edit_nginx() { # runs until killed: add and remove upstream servers, reload
   done
 }
 
+# RECONFIG_WARMUP=N (default 0): N changes, 100 ms apart, before anything is measured, to see how
+# much of a change's cost is the JIT not having compiled the rarely run reconfiguration path (a
+# diagnosis, not the headline figure: a deployed gateway's changes are rare too).
+reconfig_warmup() {
+  local n=${RECONFIG_WARMUP:-0} i
+  for ((i = 1; i <= n; i++)); do
+    case $((i % 4)) in
+      1) sed -i "s/^  add_response_headers: .*//; \$a\\  add_response_headers: {x-edit: \"w$i\"}" "$dir/bench.yaml" ;;
+      2) canary "$u2" >"$dir/canary.yaml" ;;
+      3) sed -i "s/x-edit: \"[0-9w]*\"/x-edit: \"w$i\"/" "$dir/bench.yaml" ;;
+      0) rm -f "$dir/canary.yaml" ;;
+    esac
+    sleep 0.1
+  done
+  rm -f "$dir/canary.yaml"
+}
+
 echo "$(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, $(java -version 2>&1 | head -1), $(nginx -v 2>&1 | cut -d/ -f2), ${seconds}s per run, a change every 3 s"
 warm_until_steady edge-proxy "http://127.0.0.1:$edge/"
+reconfig_warmup
 java -Dlogback.configurationFile=bench/edge-proxy/logback.xml -cp "$classes:$(cat "$classpath_file")" dev.gatehouse.bench.proxy.FixedRateLoad "http://127.0.0.1:$edge/" 500 10 >/dev/null
 for rate in $rates; do
   for target in edge nginx; do
