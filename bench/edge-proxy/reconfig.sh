@@ -87,16 +87,21 @@ canary() { # port
   printf 'apiVersion: getambassador.io/v3alpha1\nkind: Mapping\nmetadata: {name: canary}\nspec:\n  prefix: /\n  rewrite: /\n  weight: 50\n  service: 127.0.0.1:%s\n' "$1"
 }
 
-edit_edge() { # runs until killed: alternately edit a Mapping and scale up or down
+change_edge() { # the i-th change: alternately edit a Mapping and scale up or down
+  local i=$1
+  case $((i % 4)) in
+    1) sed -i "s/^  add_response_headers: .*//; \$a\\  add_response_headers: {x-edit: \"$i\"}" "$dir/bench.yaml" ;;
+    2) canary "$u2" >"$dir/canary.yaml" ;;
+    3) sed -i "s/x-edit: \"[0-9]*\"/x-edit: \"$i\"/" "$dir/bench.yaml" ;;
+    0) rm -f "$dir/canary.yaml" ;;
+  esac
+}
+
+edit_edge() { # runs until killed: a change every 3 s
   local i=0
   while sleep 3; do
     i=$((i + 1))
-    case $((i % 4)) in
-      1) sed -i "s/^  add_response_headers: .*//; \$a\\  add_response_headers: {x-edit: \"$i\"}" "$dir/bench.yaml" ;;
-      2) canary "$u2" >"$dir/canary.yaml" ;;
-      3) sed -i "s/x-edit: \"[0-9]*\"/x-edit: \"$i\"/" "$dir/bench.yaml" ;;
-      0) rm -f "$dir/canary.yaml" ;;
-    esac
+    change_edge "$i"
   done
 }
 
@@ -115,12 +120,7 @@ edit_nginx() { # runs until killed: add and remove upstream servers, reload
 reconfig_warmup() {
   local n=${RECONFIG_WARMUP:-0} i
   for ((i = 1; i <= n; i++)); do
-    case $((i % 4)) in
-      1) sed -i "s/^  add_response_headers: .*//; \$a\\  add_response_headers: {x-edit: \"w$i\"}" "$dir/bench.yaml" ;;
-      2) canary "$u2" >"$dir/canary.yaml" ;;
-      3) sed -i "s/x-edit: \"[0-9w]*\"/x-edit: \"w$i\"/" "$dir/bench.yaml" ;;
-      0) rm -f "$dir/canary.yaml" ;;
-    esac
+    change_edge "$i"
     sleep 0.1
   done
   rm -f "$dir/canary.yaml"
