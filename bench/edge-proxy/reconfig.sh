@@ -5,17 +5,22 @@
 # upstream is scaled up or down (a weighted canary Mapping to a further upstream port appears or
 # goes away: in directory mode each upstream address is a cluster; Kubernetes EndpointSlices would
 # be an EDS update instead). Beside it, nginx as a reverse proxy under the same load, reloading
-# its configuration (upstream servers added and removed) every 3 seconds. Loopback only; each run
-# bounded by its duration.
+# its configuration (upstream servers added and removed) every 3 seconds. Each proxy and rate is
+# also run as a control: the same load with no change at all (RECONFIG_CONTROL=0 skips them), since
+# on a small machine a second's p99 is noisy by itself. The upstreams are an nginx of their own,
+# never reloaded. Loopback only; each run bounded by its duration.
 #
 #   bench/edge-proxy/reconfig.sh [seconds=30] [rates="100 500 1000"]
 #
 # Target (issue 9): zero errors, and no second whose p99 exceeds twice the steady p99.
 # The generator is FixedRateLoad (JVM, Vert.x client over at most 128 keep-alive connections; a
 # request that finds them busy waits, and the wait counts in its latency, so a stall shows for
-# every request it delays; an unbounded client churned through loopback's ephemeral ports). h2load is not used here: when a server closes a keep-alive connection
-# (nginx does on every reload) its HTTP/1.1 clients stop sending, silently lowering the load.
+# every request it delays; an unbounded client churned through loopback's ephemeral ports). h2load
+# is not used here: when a server closes a keep-alive connection (nginx does on every reload) its
+# HTTP/1.1 clients stop sending, silently lowering the load.
 # The edge is warmed up to a steady rate first (bench/lib/warm.sh).
+# Options (environment): EDGE_JAVA_OPTS, CP_JAVA_OPTS, LOAD_JAVA_OPTS (the three JVMs),
+# RECONFIG_CONTROL, RECONFIG_WARMUP (below).
 # Needs nginx and wrk (Debian: apt-get install -y nginx-light wrk).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -31,6 +36,24 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
 
+# The upstream servers: an nginx of their own, never reloaded, shared by both proxies. (They were
+# once in the proxying nginx's own worker: that gave nginx an upstream hop inside one process, and
+# its reloads restarted the upstream too.)
+cat >"$work/upstream.conf" <<CONF
+worker_processes 1;
+pid $work/upstream.pid;
+error_log $work/upstream-error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  server { listen 127.0.0.1:$u1; location / { return 200 "hello from u1\n"; } }
+  server { listen 127.0.0.1:$u2; location / { return 200 "hello from u2\n"; } }
+  server { listen 127.0.0.1:$u3; location / { return 200 "hello from u3\n"; } }
+}
+CONF
+nginx -c "$work/upstream.conf" -g 'daemon off;' &
+pids+=($!)
+
 nginx_conf() { # upstream servers...
   local servers=""
   for port in "$@"; do servers+="server 127.0.0.1:$port; "; done
@@ -41,9 +64,6 @@ error_log $work/error.log;
 events { worker_connections 4096; }
 http {
   access_log off;
-  server { listen 127.0.0.1:$u1; location / { return 200 "hello from u1\n"; } }
-  server { listen 127.0.0.1:$u2; location / { return 200 "hello from u2\n"; } }
-  server { listen 127.0.0.1:$u3; location / { return 200 "hello from u3\n"; } }
   upstream backend { $servers keepalive 64; }
   server {
     listen 127.0.0.1:$via_nginx;
@@ -64,7 +84,8 @@ rm -rf "$classes"
 javac --release 17 -d "$classes" -cp "$(cat "$classpath_file")" bench/src/main/java/dev/gatehouse/bench/proxy/*.java
 # The control plane in a JVM of its own, as deployed: its reloads' allocation and JIT are not the
 # proxy's pauses (they still share the two cores).
-java -Xmx512m -Dlogback.configurationFile=bench/edge-proxy/logback.xml \
+# CP_JAVA_OPTS: the control plane JVM's options.
+java ${CP_JAVA_OPTS:--Xmx512m} -Dlogback.configurationFile=bench/edge-proxy/logback.xml \
   -cp "$classes:$(cat "$classpath_file")" dev.gatehouse.bench.proxy.ControlPlaneUnderTest "$edge" "$u1" 0 >"$work/cp.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 900); do grep -q '^XDS ' "$work/cp.log" && break; sleep 0.1; done
@@ -79,7 +100,7 @@ for _ in $(seq 1 1500); do grep -q -E '^(NOT )?READY' "$work/edge.log" && break;
 grep -q '^READY' "$work/edge.log" || { echo "edge-proxy did not start:"; cat "$work/edge.log"; exit 1; }
 
 load() { # url rate
-  java -Dlogback.configurationFile=bench/edge-proxy/logback.xml -cp "$classes:$(cat "$classpath_file")" dev.gatehouse.bench.proxy.FixedRateLoad "$1" "$2" "$seconds" 10 >"$work/load.txt" 2>"$work/load.err"
+  java ${LOAD_JAVA_OPTS:-} -Dload.raw="$work/raw.txt" -Dlogback.configurationFile=bench/edge-proxy/logback.xml -cp "$classes:$(cat "$classpath_file")" dev.gatehouse.bench.proxy.FixedRateLoad "$1" "$2" "$seconds" 10 >"$work/load.txt" 2>"$work/load.err"
   grep SUMMARY "$work/load.txt"
 }
 
@@ -102,6 +123,7 @@ edit_edge() { # runs until killed: a change every 3 s
   while sleep 3; do
     i=$((i + 1))
     change_edge "$i"
+    echo "$(date +%s%3N) $((i % 4))" >>"$work/changes.txt"
   done
 }
 
@@ -111,6 +133,7 @@ edit_nginx() { # runs until killed: add and remove upstream servers, reload
     i=$((i + 1))
     if ((i % 2)); then nginx_conf "$u1" "$u2" "$u3" >"$work/nginx.conf"; else nginx_conf "$u1" >"$work/nginx.conf"; fi
     nginx -c "$work/nginx.conf" -s reload >/dev/null 2>&1
+    echo "$(date +%s%3N) reload" >>"$work/changes.txt"
   done
 }
 
@@ -126,19 +149,73 @@ reconfig_warmup() {
   rm -f "$dir/canary.yaml"
 }
 
+# The per-second lines, each marked with the changes made in that second (1: a Mapping edited,
+# 2: canary added, 3: edited again, 0: canary removed; reload: nginx reloaded).
+mark_changes() {
+  python3 - "$work/load.txt" "$work/changes.txt" <<'PY'
+import sys
+lines = open(sys.argv[1]).read().splitlines()
+start = next(int(l.split()[1]) for l in lines if l.startswith("RECORDED_FROM_EPOCH_MS"))
+marks = {}
+for change in open(sys.argv[2]).read().split("\n"):
+    if change.strip():
+        at, kind = change.split()
+        marks.setdefault((int(at) - start) // 1000, []).append(kind)
+for line in lines:
+    if line.startswith("second") and int(line.split()[1]) in marks:
+        line += "  change " + ",".join(marks[int(line.split()[1])])
+    print(line)
+PY
+}
+
+# A second figure, less at the mercy of how changes fall on whole seconds: the p99 of the requests
+# sent in the second after a change, against the p99 of all the others.
+after_changes() {
+  python3 - "$work/load.txt" "$work/changes.txt" "$work/raw.txt" <<'PY'
+import sys
+lines = open(sys.argv[1]).read().splitlines()
+start = next(int(l.split()[1]) for l in lines if l.startswith("RECORDED_FROM_EPOCH_MS"))
+changes = [int(l.split()[0]) - start for l in open(sys.argv[2]) if l.strip()]
+near, other = [], []
+for row in open(sys.argv[3]):
+    sent_ns, took_ns = map(int, row.split())
+    at = sent_ns / 1e6 - 10_000  # the generator's clock starts with its 10 s warm-up
+    (near if any(0 <= at - c < 1000 for c in changes) else other).append(took_ns / 1e6)
+def p99(xs):
+    xs = sorted(xs)
+    return xs[max(0, -(-99 * len(xs) // 100) - 1)] if xs else 0.0
+print("         %d requests in the second after a change: p99 %.2f ms; %d others: p99 %.2f ms"
+      % (len(near), p99(near), len(other), p99(other)))
+PY
+}
+
 echo "$(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, $(java -version 2>&1 | head -1), $(nginx -v 2>&1 | cut -d/ -f2), ${seconds}s per run, a change every 3 s"
 warm_until_steady edge-proxy "http://127.0.0.1:$edge/"
 reconfig_warmup
 java -Dlogback.configurationFile=bench/edge-proxy/logback.xml -cp "$classes:$(cat "$classpath_file")" dev.gatehouse.bench.proxy.FixedRateLoad "http://127.0.0.1:$edge/" 500 10 >/dev/null
+# Each rate and proxy is measured twice: with the changes, and as a control with the same load and
+# no change at all (RECONFIG_CONTROL=0 skips the controls). On a 2-core machine the per-second p99
+# is noisy by itself (scheduler turns and wake-ups shared by the generator, the upstream and the
+# proxy); the control says how many seconds over 2x that noise alone gives.
+modes="changes"
+[[ ${RECONFIG_CONTROL:-1} == 1 ]] && modes="changes control"
 for rate in $rates; do
   for target in edge nginx; do
-    if [[ $target == edge ]]; then edit_edge & else edit_nginx & fi
-    editor=$!
-    url="http://127.0.0.1:$edge/"; [[ $target == nginx ]] && url="http://127.0.0.1:$via_nginx/"
-    printf '%-6s ' "$target"
-    load "$url" "$rate"
-    kill "$editor" 2>/dev/null || true; wait "$editor" 2>/dev/null || true
-    cp "$work/load.txt" "bench/target/reconfig-$target-$rate.txt"
+    for mode in $modes; do
+      : >"$work/changes.txt"
+      editor=""
+      if [[ $mode == changes ]]; then
+        if [[ $target == edge ]]; then edit_edge & else edit_nginx & fi
+        editor=$!
+      fi
+      url="http://127.0.0.1:$edge/"; [[ $target == nginx ]] && url="http://127.0.0.1:$via_nginx/"
+      suffix=""; [[ $mode == control ]] && suffix="-control"
+      printf '%-6s %-8s ' "$target" "$mode"
+      load "$url" "$rate"
+      after_changes
+      if [[ -n $editor ]]; then kill "$editor" 2>/dev/null || true; wait "$editor" 2>/dev/null || true; fi
+      mark_changes >"bench/target/reconfig-$target-$rate$suffix.txt"
+    done
   done
 done
-echo "per-second figures: bench/target/reconfig-{edge,nginx}-RATE.txt"
+echo "per-second figures: bench/target/reconfig-{edge,nginx}-RATE[-control].txt, each second marked with the changes made in it"

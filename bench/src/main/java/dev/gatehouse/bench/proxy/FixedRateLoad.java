@@ -31,6 +31,10 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * built up, thousands a second, until loopback ran out of ephemeral ports and every target, nginx
  * too, failed with ConnectException.
  *
+ * <p>Before the per-second lines, {@code RECORDED_FROM_EPOCH_MS} gives the wall-clock time of the
+ * first recorded second, to line seconds up with other logs; with {@code -Dload.raw=FILE} every
+ * recorded request's send time (ns from the start, warm-up included) and latency (ns) go to FILE.
+ *
  * <p>steady p99 is the median of the per-second p99s; seconds_over_2x counts the seconds whose p99
  * exceeds twice it. Arguments: url rate seconds [warm-up seconds=5, not recorded, so the
  * generator's own JIT and connection set-up do not count against the target; sent at the rate or at
@@ -71,6 +75,8 @@ public final class FixedRateLoad {
     List<CompletableFuture<?>> inFlight = java.util.Collections.synchronizedList(new ArrayList<>());
     ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
     long start = System.nanoTime();
+    // Wall-clock time of the first recorded second, to line seconds up with other logs.
+    long recordedFrom = System.currentTimeMillis() + TimeUnit.SECONDS.toMillis(warmup);
     long periodNanos = TimeUnit.SECONDS.toNanos(1) / rate;
     int warmupRate = Math.max(rate, 1000);
     long warmupPeriodNanos = TimeUnit.SECONDS.toNanos(1) / warmupRate;
@@ -79,6 +85,10 @@ public final class FixedRateLoad {
     long total = warmupTotal + (long) rate * seconds;
     CompletableFuture<Void> done = new CompletableFuture<>();
     long[] sent = {0};
+    // -Dload.raw=FILE: every recorded request's send time and latency (ns), for finding stalls.
+    String rawFile = System.getProperty("load.raw");
+    List<long[]> raw =
+        rawFile == null ? null : java.util.Collections.synchronizedList(new ArrayList<>());
     ticker.scheduleAtFixedRate(
         () -> {
           // Catch up on the schedule: every request whose time has come is sent now.
@@ -112,7 +122,11 @@ public final class FixedRateLoad {
                             1,
                             Integer::sum);
                       } else {
-                        latencies.get(second).add(System.nanoTime() - sentAt);
+                        long took = System.nanoTime() - sentAt;
+                        latencies.get(second).add(took);
+                        if (raw != null) {
+                          raw.add(new long[] {sentAt - start, took});
+                        }
                       }
                       answered.complete(null);
                     });
@@ -130,6 +144,16 @@ public final class FixedRateLoad {
         .exceptionally(e -> null)
         .get(30, TimeUnit.SECONDS);
 
+    System.out.printf("RECORDED_FROM_EPOCH_MS %d%n", recordedFrom);
+    if (raw != null) {
+      try (var out = new java.io.PrintWriter(rawFile)) {
+        synchronized (raw) {
+          raw.stream()
+              .sorted(java.util.Comparator.comparingLong(r -> r[0]))
+              .forEach(r -> out.println(r[0] + " " + r[1]));
+        }
+      }
+    }
     double[] p99s = new double[seconds];
     int errorsTotal = 0;
     double worst = 0;
