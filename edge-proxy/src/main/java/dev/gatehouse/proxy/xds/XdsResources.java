@@ -1,6 +1,7 @@
 package dev.gatehouse.proxy.xds;
 
 import com.google.protobuf.Any;
+import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import dev.gatehouse.proxy.routing.RouteTable;
@@ -10,6 +11,7 @@ import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +22,12 @@ import java.util.TreeSet;
  * The xDS resources accepted so far, per type, and what edge-proxy compiled from them. Immutable:
  * an update yields a new instance, or an {@link XdsException} that becomes the NACK and leaves this
  * one in force.
+ *
+ * <p>xDS here is state of the world: every response carries every resource of its type, changed or
+ * not. A resource whose bytes are those of one already accepted is not parsed, checked or compiled
+ * again: the accepted message and what was compiled from it are kept ({@code received} maps each
+ * type's accepted bytes to their message). So a change to one cluster among a thousand costs one
+ * cluster's work, and the unchanged ones keep their compiled objects.
  */
 public record XdsResources(
     Map<String, Cluster> clusters,
@@ -29,7 +37,8 @@ public record XdsResources(
     Map<String, Secret> secrets,
     Map<String, ClusterSettings> clusterSettings,
     Map<String, RouteTable> routeTables,
-    Map<String, ListenerTranslator.ListenerSpec> listenerSpecs) {
+    Map<String, ListenerTranslator.ListenerSpec> listenerSpecs,
+    Map<String, Map<ByteString, Message>> received) {
 
   public static final String CDS = "type.googleapis.com/envoy.config.cluster.v3.Cluster";
   public static final String EDS =
@@ -46,59 +55,90 @@ public record XdsResources(
 
   public static final XdsResources EMPTY =
       new XdsResources(
-          Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of());
+          Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of());
 
   /** The resources with one type's state-of-the-world replaced, compiled. */
   public XdsResources with(String typeUrl, List<Any> resources) {
-    return switch (typeUrl) {
-      case CDS -> withClusters(unpack(resources, Cluster.class, Cluster::getName), assignments);
-      case EDS ->
-          withClusters(
-              clusters,
-              unpack(
-                  resources, ClusterLoadAssignment.class, ClusterLoadAssignment::getClusterName));
-      case LDS -> withListeners(unpack(resources, Listener.class, Listener::getName));
-      case RDS ->
-          withRoutes(unpack(resources, RouteConfiguration.class, RouteConfiguration::getName));
-      case SDS -> withSecrets(unpack(resources, Secret.class, Secret::getName));
-      default -> throw new XdsException("type " + typeUrl + " is not supported by edge-proxy");
-    };
+    Map<ByteString, Message> known = received.getOrDefault(typeUrl, Map.of());
+    Map<ByteString, Message> now = new HashMap<>();
+    XdsResources next =
+        switch (typeUrl) {
+          case CDS ->
+              withClusters(
+                  unpack(typeUrl, resources, Cluster.class, Cluster::getName, known, now),
+                  assignments);
+          case EDS ->
+              withClusters(
+                  clusters,
+                  unpack(
+                      typeUrl,
+                      resources,
+                      ClusterLoadAssignment.class,
+                      ClusterLoadAssignment::getClusterName,
+                      known,
+                      now));
+          case LDS ->
+              withListeners(
+                  unpack(typeUrl, resources, Listener.class, Listener::getName, known, now));
+          case RDS ->
+              withRoutes(
+                  unpack(
+                      typeUrl,
+                      resources,
+                      RouteConfiguration.class,
+                      RouteConfiguration::getName,
+                      known,
+                      now));
+          case SDS ->
+              withSecrets(unpack(typeUrl, resources, Secret.class, Secret::getName, known, now));
+          default -> throw new XdsException("type " + typeUrl + " is not supported by edge-proxy");
+        };
+    Map<String, Map<ByteString, Message>> nextReceived = new HashMap<>(received);
+    nextReceived.put(typeUrl, now);
+    return new XdsResources(
+        next.clusters,
+        next.assignments,
+        next.listeners,
+        next.routes,
+        next.secrets,
+        next.clusterSettings,
+        next.routeTables,
+        next.listenerSpecs,
+        Map.copyOf(nextReceived));
   }
 
   private XdsResources withClusters(
       Map<String, Cluster> clusters, Map<String, ClusterLoadAssignment> assignments) {
     Map<String, ClusterSettings> settings = new LinkedHashMap<>();
     for (Cluster cluster : clusters.values()) {
-      settings.put(
-          cluster.getName(),
-          ClusterTranslator.translate(cluster, assignments.get(cluster.getName())));
+      String name = cluster.getName();
+      ClusterLoadAssignment assignment = assignments.get(name);
+      ClusterSettings kept = clusterSettings.get(name);
+      // The same message objects as before (unchanged bytes) compile to the same settings.
+      boolean unchanged =
+          kept != null
+              && this.clusters.get(name) == cluster
+              && this.assignments.get(name) == assignment;
+      settings.put(name, unchanged ? kept : ClusterTranslator.translate(cluster, assignment));
     }
     return new XdsResources(
-        clusters, assignments, listeners, routes, secrets, settings, routeTables, listenerSpecs);
+        clusters,
+        assignments,
+        listeners,
+        routes,
+        secrets,
+        settings,
+        routeTables,
+        listenerSpecs,
+        received);
   }
 
   private XdsResources withListeners(Map<String, Listener> listeners) {
     Map<String, ListenerTranslator.ListenerSpec> specs = new LinkedHashMap<>();
     for (Listener listener : listeners.values()) {
-      specs.put(listener.getName(), ListenerTranslator.translate(listener));
-    }
-    return new XdsResources(
-        clusters, assignments, listeners, routes, secrets, clusterSettings, routeTables, specs);
-  }
-
-  private XdsResources withRoutes(Map<String, RouteConfiguration> routes) {
-    Map<String, RouteTable> tables = new LinkedHashMap<>();
-    for (RouteConfiguration config : routes.values()) {
-      XdsPolicy.ROUTES.check(config, "route_configuration " + config.getName());
-      tables.put(config.getName(), RouteTable.compile(config));
-    }
-    return new XdsResources(
-        clusters, assignments, listeners, routes, secrets, clusterSettings, tables, listenerSpecs);
-  }
-
-  private XdsResources withSecrets(Map<String, Secret> secrets) {
-    for (Secret secret : secrets.values()) {
-      XdsPolicy.SECRETS.check(secret, "secret " + secret.getName());
+      ListenerTranslator.ListenerSpec kept = listenerSpecs.get(listener.getName());
+      boolean unchanged = kept != null && this.listeners.get(listener.getName()) == listener;
+      specs.put(listener.getName(), unchanged ? kept : ListenerTranslator.translate(listener));
     }
     return new XdsResources(
         clusters,
@@ -108,7 +148,49 @@ public record XdsResources(
         secrets,
         clusterSettings,
         routeTables,
-        listenerSpecs);
+        specs,
+        received);
+  }
+
+  private XdsResources withRoutes(Map<String, RouteConfiguration> routes) {
+    Map<String, RouteTable> tables = new LinkedHashMap<>();
+    for (RouteConfiguration config : routes.values()) {
+      RouteTable kept = routeTables.get(config.getName());
+      if (kept != null && this.routes.get(config.getName()) == config) {
+        tables.put(config.getName(), kept);
+        continue;
+      }
+      XdsPolicy.ROUTES.check(config, "route_configuration " + config.getName());
+      tables.put(config.getName(), RouteTable.compile(config));
+    }
+    return new XdsResources(
+        clusters,
+        assignments,
+        listeners,
+        routes,
+        secrets,
+        clusterSettings,
+        tables,
+        listenerSpecs,
+        received);
+  }
+
+  private XdsResources withSecrets(Map<String, Secret> secrets) {
+    for (Secret secret : secrets.values()) {
+      if (this.secrets.get(secret.getName()) != secret) {
+        XdsPolicy.SECRETS.check(secret, "secret " + secret.getName());
+      }
+    }
+    return new XdsResources(
+        clusters,
+        assignments,
+        listeners,
+        routes,
+        secrets,
+        clusterSettings,
+        routeTables,
+        listenerSpecs,
+        received);
   }
 
   /**
@@ -145,20 +227,39 @@ public record XdsResources(
     return List.copyOf(names);
   }
 
+  /**
+   * The resources of one type by name; bytes already in {@code known} (under the same type URL)
+   * give back the message parsed from them before, without parsing. Every message taken is recorded
+   * in {@code now}.
+   */
   private static <T extends Message> Map<String, T> unpack(
-      List<Any> resources, Class<T> type, java.util.function.Function<T, String> name) {
+      String typeUrl,
+      List<Any> resources,
+      Class<T> type,
+      java.util.function.Function<T, String> name,
+      Map<ByteString, Message> known,
+      Map<ByteString, Message> now) {
     Map<String, T> out = new TreeMap<>();
     for (Any any : resources) {
-      try {
-        T resource = any.unpack(type);
-        if (out.put(name.apply(resource), resource) != null) {
-          throw new XdsException(
-              type.getSimpleName() + " " + name.apply(resource) + " is sent twice");
-        }
-      } catch (InvalidProtocolBufferException e) {
-        throw new XdsException(any.getTypeUrl() + " does not parse: " + e.getMessage(), e);
+      // Known bytes under the response's own type URL: that message again.
+      T resource = typeUrl.equals(any.getTypeUrl()) ? type.cast(known.get(any.getValue())) : null;
+      if (resource == null) {
+        resource = parse(any, type);
+      }
+      now.put(any.getValue(), resource);
+      if (out.put(name.apply(resource), resource) != null) {
+        throw new XdsException(
+            type.getSimpleName() + " " + name.apply(resource) + " is sent twice");
       }
     }
     return out;
+  }
+
+  private static <T extends Message> T parse(Any any, Class<T> type) {
+    try {
+      return any.unpack(type);
+    } catch (InvalidProtocolBufferException e) {
+      throw new XdsException(any.getTypeUrl() + " does not parse: " + e.getMessage(), e);
+    }
   }
 }
