@@ -28,6 +28,22 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
 
+# The upstream: an nginx of its own, the same process for every target. (It was once a server
+# block in the proxying nginx's own worker, which gave nginx an upstream hop inside one process.)
+cat >"$work/upstream.conf" <<CONF
+worker_processes 1;
+pid $work/upstream.pid;
+error_log $work/upstream-error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  server { listen 127.0.0.1:$upstream; location / { return 200 "hello from the upstream\n"; } }
+}
+CONF
+nginx -c "$work/upstream.conf" -g 'daemon off;' &
+pids+=($!)
+
 cat >"$work/nginx.conf" <<CONF
 worker_processes 1;
 pid $work/nginx.pid;
@@ -39,7 +55,6 @@ http {
   # edge-proxy and HAProxy have none: h2load's clients stop when their connection is closed.
   keepalive_requests 1000000;
   upstream backend { server 127.0.0.1:$upstream; keepalive 64; }
-  server { listen 127.0.0.1:$upstream; location / { return 200 "hello from the upstream\n"; } }
   server {
     listen 127.0.0.1:$via_nginx;
     location / { proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection ""; }
