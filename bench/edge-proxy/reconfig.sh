@@ -88,7 +88,7 @@ javac --release 17 -d "$classes" -cp "$(cat "$classpath_file")" bench/src/main/j
 java ${CP_JAVA_OPTS:--Xmx512m} -Dlogback.configurationFile=bench/edge-proxy/logback.xml \
   -cp "$classes:$(cat "$classpath_file")" dev.gatehouse.bench.proxy.ControlPlaneUnderTest "$edge" "$u1" 0 >"$work/cp.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 1 900); do grep -q '^XDS ' "$work/cp.log" && break; sleep 0.1; done
+for _ in $(seq 1 900); do grep -q '^XDS ' "$work/cp.log" 2>/dev/null && break; sleep 0.1; done
 grep -q '^XDS ' "$work/cp.log" || { echo "the control plane did not start:"; cat "$work/cp.log"; exit 1; }
 xds=$(awk '/^XDS / {print $2}' "$work/cp.log")
 dir=$(awk '/^DIR / {print $2}' "$work/cp.log")
@@ -96,7 +96,7 @@ dir=$(awk '/^DIR / {print $2}' "$work/cp.log")
 java ${EDGE_JAVA_OPTS:--Xms256m -Xmx512m} -Dlogback.configurationFile=bench/edge-proxy/logback.xml \
   -cp "$classes:$(cat "$classpath_file")" dev.gatehouse.bench.proxy.EdgeUnderTest "$edge" "$u1" 0 "$xds" >"$work/edge.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 1 1500); do grep -q -E '^(NOT )?READY' "$work/edge.log" && break; sleep 0.1; done
+for _ in $(seq 1 1500); do grep -q -E '^(NOT )?READY' "$work/edge.log" 2>/dev/null && break; sleep 0.1; done
 grep -q '^READY' "$work/edge.log" || { echo "edge-proxy did not start:"; cat "$work/edge.log"; exit 1; }
 
 load() { # url rate

@@ -94,7 +94,7 @@ javac --release 17 -d "$classes" -cp "$(cat "$classpath_file")" bench/src/main/j
 java -Xmx512m -Dlogback.configurationFile=bench/edge-proxy/logback.xml \
   -cp "$classes:$(cat "$classpath_file")" dev.gatehouse.bench.proxy.ControlPlaneUnderTest "$edge" "$upstream" "$extra" >"$work/cp.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 1 900); do grep -q '^XDS ' "$work/cp.log" && break; sleep 0.1; done
+for _ in $(seq 1 900); do grep -q '^XDS ' "$work/cp.log" 2>/dev/null && break; sleep 0.1; done
 grep -q '^XDS ' "$work/cp.log" || { echo "the control plane did not start:"; cat "$work/cp.log"; exit 1; }
 xds=$(awk '/^XDS / {print $2}' "$work/cp.log")
 # EDGE_JAVA_OPTS: the edge-proxy JVM's options; 128 MiB of heap is ample (about 30 MiB live with
@@ -103,7 +103,7 @@ java ${EDGE_JAVA_OPTS:--Xmx128m} -Dlogback.configurationFile=bench/edge-proxy/lo
   -cp "$classes:$(cat "$classpath_file")" dev.gatehouse.bench.proxy.EdgeUnderTest "$edge" "$upstream" "$extra" "$xds" >"$work/edge.log" 2>&1 &
 edge_pid=$!
 pids+=($edge_pid)
-for _ in $(seq 1 1500); do grep -q -E '^(NOT )?READY' "$work/edge.log" && break; sleep 0.1; done
+for _ in $(seq 1 1500); do grep -q -E '^(NOT )?READY' "$work/edge.log" 2>/dev/null && break; sleep 0.1; done
 grep -q '^READY' "$work/edge.log" || { echo "edge-proxy did not start:"; cat "$work/edge.log"; exit 1; }
 
 echo "$(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, $(java -version 2>&1 | head -1), $(nginx -v 2>&1 | cut -d/ -f2), haproxy $(haproxy -v | head -1 | cut -d' ' -f3), wrk -t1 -c$connections -d${seconds}s after a warm-up to a steady rate (bench/lib/warm.sh), extra mappings: $extra"
