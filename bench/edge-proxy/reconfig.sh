@@ -149,38 +149,30 @@ reconfig_warmup() {
   rm -f "$dir/canary.yaml"
 }
 
-# The per-second lines, each marked with the changes made in that second (1: a Mapping edited,
-# 2: canary added, 3: edited again, 0: canary removed; reload: nginx reloaded).
-mark_changes() {
-  python3 - "$work/load.txt" "$work/changes.txt" <<'PY'
+# After a run: the per-second lines to FILE, each marked with the changes made in that second (1: a
+# Mapping edited, 2: canary added, 3: edited again, 0: canary removed; reload: nginx reloaded);
+# and printed, a figure less at the mercy of how changes fall on whole seconds: the p99 of the
+# requests sent in the second after a change, against the p99 of all the others.
+report_run() { # FILE
+  python3 - "$work/load.txt" "$work/changes.txt" "$work/raw.txt" "$1" <<'PY'
 import sys
-lines = open(sys.argv[1]).read().splitlines()
+load, changes_file, raw, marked = sys.argv[1:]
+lines = open(load).read().splitlines()
 start = next(int(l.split()[1]) for l in lines if l.startswith("RECORDED_FROM_EPOCH_MS"))
+changes = [(int(l.split()[0]) - start, l.split()[1]) for l in open(changes_file) if l.strip()]
 marks = {}
-for change in open(sys.argv[2]).read().split("\n"):
-    if change.strip():
-        at, kind = change.split()
-        marks.setdefault((int(at) - start) // 1000, []).append(kind)
-for line in lines:
-    if line.startswith("second") and int(line.split()[1]) in marks:
-        line += "  change " + ",".join(marks[int(line.split()[1])])
-    print(line)
-PY
-}
-
-# A second figure, less at the mercy of how changes fall on whole seconds: the p99 of the requests
-# sent in the second after a change, against the p99 of all the others.
-after_changes() {
-  python3 - "$work/load.txt" "$work/changes.txt" "$work/raw.txt" <<'PY'
-import sys
-lines = open(sys.argv[1]).read().splitlines()
-start = next(int(l.split()[1]) for l in lines if l.startswith("RECORDED_FROM_EPOCH_MS"))
-changes = [int(l.split()[0]) - start for l in open(sys.argv[2]) if l.strip()]
+for at, kind in changes:
+    marks.setdefault(at // 1000, []).append(kind)
+with open(marked, "w") as out:
+    for line in lines:
+        if line.startswith("second") and int(line.split()[1]) in marks:
+            line += "  change " + ",".join(marks[int(line.split()[1])])
+        print(line, file=out)
 near, other = [], []
-for row in open(sys.argv[3]):
-    sent_ns, took_ns = map(int, row.split())
-    at = sent_ns / 1e6 - 10_000  # the generator's clock starts with its 10 s warm-up
-    (near if any(0 <= at - c < 1000 for c in changes) else other).append(took_ns / 1e6)
+for row in open(raw):
+    sent_ns, took_ns = map(int, row.split())  # sent: ns after the first recorded second began
+    at = sent_ns / 1e6
+    (near if any(0 <= at - c < 1000 for c, _ in changes) else other).append(took_ns / 1e6)
 def p99(xs):
     xs = sorted(xs)
     return xs[max(0, -(-99 * len(xs) // 100) - 1)] if xs else 0.0
@@ -212,9 +204,8 @@ for rate in $rates; do
       suffix=""; [[ $mode == control ]] && suffix="-control"
       printf '%-6s %-8s ' "$target" "$mode"
       load "$url" "$rate"
-      after_changes
       if [[ -n $editor ]]; then kill "$editor" 2>/dev/null || true; wait "$editor" 2>/dev/null || true; fi
-      mark_changes >"bench/target/reconfig-$target-$rate$suffix.txt"
+      report_run "bench/target/reconfig-$target-$rate$suffix.txt"
     done
   done
 done

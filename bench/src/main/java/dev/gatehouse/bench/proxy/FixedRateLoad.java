@@ -33,7 +33,8 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  *
  * <p>Before the per-second lines, {@code RECORDED_FROM_EPOCH_MS} gives the wall-clock time of the
  * first recorded second, to line seconds up with other logs; with {@code -Dload.raw=FILE} every
- * recorded request's send time (ns from the start, warm-up included) and latency (ns) go to FILE.
+ * recorded request's send time (ns after the first recorded second began) and latency (ns) go to
+ * FILE.
  *
  * <p>steady p99 is the median of the per-second p99s; seconds_over_2x counts the seconds whose p99
  * exceeds twice it. Arguments: url rate seconds [warm-up seconds=5, not recorded, so the
@@ -125,7 +126,7 @@ public final class FixedRateLoad {
                         long took = System.nanoTime() - sentAt;
                         latencies.get(second).add(took);
                         if (raw != null) {
-                          raw.add(new long[] {sentAt - start, took});
+                          raw.add(new long[] {sentAt - start - warmupNanos, took});
                         }
                       }
                       answered.complete(null);
