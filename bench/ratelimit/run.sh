@@ -4,7 +4,7 @@
 # service's figures can be read against what Redis alone does on this machine.
 #
 #   bench/ratelimit/run.sh [seconds=10] [concurrency=64] [rate=10000] [budget_ms=15]
-#   BENCH_CLIENT=vertx bench/ratelimit/run.sh ...   (load generator on Vert.x's gRPC client)
+#   BENCH_CLIENT=grpc-java|vertx bench/ratelimit/run.sh ...   (load generator on that gRPC client)
 #
 # The service and its load generator share one JVM; Redis runs beside them: everything shares the
 # machine's cores. Bounded: at most 60 s per measured phase, loopback only.
@@ -14,9 +14,9 @@ seconds="${1:-10}"
 concurrency="${2:-64}"
 rate="${3:-10000}"
 budget="${4:-15}"
-# The load generator's client: grpc-java (default; lighter per call, so more of the cores is left
-# to the service) or vertx.
-client="${BENCH_CLIENT:-grpc-java}"
+# The load generator: raw (default: pre-encoded HTTP/2 frames from one thread, a few us of CPU per
+# call, so most of the cores is left to the service), grpc-java or vertx (40-95 us per call).
+client="${BENCH_CLIENT:-raw}"
 
 # Built in the worktree, never installed: ~/.m2 is shared, and a SNAPSHOT installed here would
 # leak into other builds. The classes of this tree come first on the classpath; the third-party

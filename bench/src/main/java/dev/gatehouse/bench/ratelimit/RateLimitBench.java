@@ -86,12 +86,18 @@ public final class RateLimitBench {
         return;
       }
     }
-    boolean grpcJava = "grpc-java".equals(System.getProperty("bench.client", "vertx"));
-    System.out.println("load generator: " + (grpcJava ? "grpc-java" : "vertx") + " gRPC client");
+    // The load generator: raw HTTP/2 frames from one thread (default: a few us of CPU per call),
+    // grpc-java's client or Vert.x's (40-95 us per call, as much as the service's own share).
+    String client = System.getProperty("bench.client", "raw");
+    System.out.println("load generator: " + client);
     // One HTTP/2 connection per Envoy worker calling the service: 4 unless -Dbench.connections.
     int connections = Integer.getInteger("bench.connections", 4);
     System.out.println("connections: " + connections);
-    RlsLoad load = new RlsLoad(vertx, server.grpcPort(), connections, requests, grpcJava);
+    LoadGenerator load =
+        client.equals("raw")
+            ? new RawGrpcLoad(server.grpcPort(), connections, requests)
+            : new RlsLoad(
+                vertx, server.grpcPort(), connections, requests, client.equals("grpc-java"));
     try {
       // Warm up gently, so that a cold JIT does not trip the store's breaker, and long enough
       // for the JIT to finish compiling the hot path on two busy cores (it takes 20-30 s here).
@@ -111,8 +117,8 @@ public final class RateLimitBench {
             warm.calls() == 0 ? 0 : (jvmCpuNanos() - cpuBefore) / 1e3 / warm.calls(),
             warm.errors());
       }
-      if (load.firstError.get() != null) {
-        System.out.println("first error while warming up: " + load.firstError.get());
+      if (load instanceof RlsLoad rls && rls.firstError.get() != null) {
+        System.out.println("first error while warming up: " + rls.firstError.get());
       }
       System.out.println(
           "measuring: pid " + ProcessHandle.current().pid() + ", " + seconds + " s closed loop");
@@ -136,7 +142,8 @@ public final class RateLimitBench {
             Runtime.getRuntime().availableProcessors() * 1e6 / (jvmMicros + redisMicros),
             Runtime.getRuntime().availableProcessors());
         // Which threads spent it: Vert.x's event loops run the service (and its Redis client),
-        // grpc-java's the load generator.
+        // the load generator: main (raw), grpc-default-worker (grpc-java) or the event loops
+        // (vertx).
         threadsAfter.forEach(
             (group, nanos) -> {
               double micros = (nanos - threadsBefore.getOrDefault(group, 0L)) / 1e3 / max.calls();
@@ -148,6 +155,10 @@ public final class RateLimitBench {
       if (rate <= 0) {
         return; // closed loop only
       }
+      // The open loop runs code the closed loop did not (the generator's pacing, the service at
+      // a few calls per wake-up): a first pass at the same rate lets the JIT compile it, so the
+      // measured pass is the steady state and not the compiler's turn on the two cores.
+      print("open loop warm-up, 5 s", load.openLoop(rate, 5));
       RlsLoad.Result fixed = load.openLoop(rate, seconds);
       print("open loop at " + rate + "/s", fixed);
       System.out.printf(

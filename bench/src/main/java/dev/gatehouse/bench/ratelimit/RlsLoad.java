@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * latency measured from the scheduled start, so a stall is not hidden by sending less). Latencies
  * are kept whole and sorted, so percentiles are exact.
  */
-final class RlsLoad {
+final class RlsLoad implements LoadGenerator {
   static final ServiceMethod<RateLimitResponse, RateLimitRequest> METHOD =
       ServiceMethod.client(
           ServiceName.create(RateLimitServiceGrpc.SERVICE_NAME),
@@ -132,7 +132,8 @@ final class RlsLoad {
   }
 
   /** Keeps {@code concurrency} calls in flight for {@code seconds}. */
-  Result closedLoop(int concurrency, int seconds) throws Exception {
+  @Override
+  public Result closedLoop(int concurrency, int seconds) throws Exception {
     long[] latencies = new long[Math.max(1, 60_000 * seconds)];
     AtomicInteger recorded = new AtomicInteger();
     AtomicLong errors = new AtomicLong();
@@ -184,7 +185,8 @@ final class RlsLoad {
   }
 
   /** Starts {@code rate} calls per second on a 1 ms schedule for {@code seconds}. */
-  Result openLoop(int rate, int seconds) throws Exception {
+  @Override
+  public Result openLoop(int rate, int seconds) throws Exception {
     int total = rate * seconds;
     long[] latencies = new long[total];
     AtomicInteger recorded = new AtomicInteger();
@@ -270,7 +272,8 @@ final class RlsLoad {
     return new Result(recorded, errors, over, seconds, sorted);
   }
 
-  void close() {
+  @Override
+  public void close() {
     clients.forEach(GrpcClient::close);
     channels.forEach(io.grpc.ManagedChannel::shutdownNow);
   }
