@@ -15,8 +15,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Many requests at once share one Redis connection per event loop and go out in batches; each still
- * gets its own answer, also when Redis has forgotten the script and the batch fails whole.
+ * Many requests at once share one Redis connection per event loop, and the requests of one
+ * event-loop turn share one script call; each still gets its own answer and is decided on its own,
+ * also when Redis has forgotten the script and the batch fails whole.
  */
 class RedisPipelineIT extends ServiceHarness {
 
@@ -27,19 +28,9 @@ class RedisPipelineIT extends ServiceHarness {
 
   @Test
   void concurrentRequestsAreEachCountedExactlyOnce() throws Exception {
-    serve(
-        Configs.envoy(
-            """
-            domain: edge
-            descriptors:
-              - key: user
-                rate_limit: {unit: hour, requests_per_unit: 1000}
-            """));
-    List<Future<RlsClient.Outcome>> calls = new ArrayList<>();
-    for (int i = 0; i < 100; i++) {
-      calls.add(client.send(request("edge", descriptor("user", "carol"))));
-    }
-    Future.all(calls).await(10, TimeUnit.SECONDS);
+    serveAThousandAnHour();
+    List<Future<RlsClient.Outcome>> calls =
+        sendTogether(100, request("edge", descriptor("user", "carol")));
 
     assertThat(calls)
         .allSatisfy(
@@ -55,22 +46,12 @@ class RedisPipelineIT extends ServiceHarness {
 
   @Test
   void concurrentRequestsNeverCountTwiceEvenWhenRedisForgetsTheScript() throws Exception {
-    serve(
-        Configs.envoy(
-            """
-            domain: edge
-            descriptors:
-              - key: user
-                rate_limit: {unit: hour, requests_per_unit: 1000}
-            """));
+    serveAThousandAnHour();
     check(request("edge", descriptor("user", "warm-up")));
     SharedRedis.command(vertx, Command.SCRIPT, "FLUSH");
 
-    List<Future<RlsClient.Outcome>> calls = new ArrayList<>();
-    for (int i = 0; i < 100; i++) {
-      calls.add(client.send(request("edge", descriptor("user", "alice"))));
-    }
-    Future.all(calls).await(10, TimeUnit.SECONDS);
+    List<Future<RlsClient.Outcome>> calls =
+        sendTogether(100, request("edge", descriptor("user", "alice")));
 
     // A request that met the forgotten script is sent again with the script itself (EVAL).
     long ok =
@@ -88,5 +69,84 @@ class RedisPipelineIT extends ServiceHarness {
     long remaining =
         check(request("edge", descriptor("user", "alice"))).getStatuses(0).getLimitRemaining();
     assertThat(remaining).isBetween(1000L - 100 - 1, 1000L - ok - 1);
+  }
+
+  @Test
+  void requestsArrivingTogetherShareScriptCalls() throws Exception {
+    serveAThousandAnHour();
+    check(request("edge", descriptor("user", "warm-up")));
+    SharedRedis.command(vertx, Command.CONFIG, "RESETSTAT");
+
+    List<Future<RlsClient.Outcome>> calls =
+        sendTogether(200, request("edge", descriptor("user", "frank")));
+
+    assertThat(
+            calls.stream().map(call -> call.result().response().getStatuses(0).getLimitRemaining()))
+        .doesNotHaveDuplicates()
+        .hasSize(200);
+    assertThat(scriptCalls()).isPositive().isLessThan(200);
+  }
+
+  @Test
+  void aRequestDeniedInABatchConsumesNothingAndLaterOnesSeeEarlierCounts() throws Exception {
+    serve(
+        Configs.envoy(
+            """
+            domain: edge
+            descriptors:
+              - key: user
+                rate_limit: {unit: hour, requests_per_unit: 1000}
+                descriptors:
+                  - key: path
+                    rate_limit: {unit: hour, requests_per_unit: 10}
+            """));
+    check(request("edge", descriptor("user", "warm-up")));
+    SharedRedis.command(vertx, Command.CONFIG, "RESETSTAT");
+
+    List<Future<RlsClient.Outcome>> calls =
+        sendTogether(
+            50,
+            request(
+                "edge", descriptor("user", "erin"), descriptor("user", "erin", "path", "/orders")));
+
+    assertThat(calls.stream().map(call -> call.result().response().getOverallCode()))
+        .containsOnly(Code.OK, Code.OVER_LIMIT)
+        .filteredOn(code -> code == Code.OK)
+        .hasSize(10);
+    assertThat(scriptCalls()).isLessThan(50);
+    // The 40 denied requests counted nothing against the user's own limit.
+    assertThat(
+            check(request("edge", descriptor("user", "erin"))).getStatuses(0).getLimitRemaining())
+        .isEqualTo(1000 - 10 - 1);
+  }
+
+  /** Sends {@code count} copies of a request at once and waits for every answer. */
+  private List<Future<RlsClient.Outcome>> sendTogether(
+      int count, io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest request)
+      throws Exception {
+    List<Future<RlsClient.Outcome>> calls = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      calls.add(client.send(request));
+    }
+    Future.all(calls).await(10, TimeUnit.SECONDS);
+    return calls;
+  }
+
+  private void serveAThousandAnHour() throws Exception {
+    serve(
+        Configs.envoy(
+            """
+            domain: edge
+            descriptors:
+              - key: user
+                rate_limit: {unit: hour, requests_per_unit: 1000}
+            """));
+  }
+
+  private static long scriptCalls() {
+    String stats = SharedRedis.command(vertx, Command.INFO, "commandstats");
+    java.util.regex.Matcher calls =
+        java.util.regex.Pattern.compile("cmdstat_evalsha:calls=(\\d+)").matcher(stats);
+    return calls.find() ? Long.parseLong(calls.group(1)) : 0;
   }
 }

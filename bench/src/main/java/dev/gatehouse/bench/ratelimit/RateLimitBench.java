@@ -54,7 +54,9 @@ public final class RateLimitBench {
 
     Path config = Files.createTempDirectory("gatehouse-ratelimit-bench");
     Files.writeString(config.resolve("bench.yaml"), CONFIG);
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+    // Event loops and gRPC listeners: one per core unless -Dbench.loops.
+    int loops = Integer.getInteger("bench.loops", 2);
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
     RateLimitServerOptions options =
         new RateLimitServerOptions(
             config,
@@ -66,7 +68,7 @@ public final class RateLimitBench {
             null,
             new LimiterSettings(
                 FailureMode.ERROR, budget, false, 100_000, 5, Duration.ofMillis(500)),
-            2, // a gRPC listener per core
+            loops,
             Duration.ofSeconds(1));
     RateLimitServer server = RateLimitServer.start(vertx, options).await(30, TimeUnit.SECONDS);
     List<RateLimitRequest> requests = requests(10_000);

@@ -2,7 +2,9 @@ package dev.gatehouse.ratelimit.store;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -29,14 +31,19 @@ import java.util.function.LongSupplier;
 
 /**
  * Counters in Redis: every hit of a request goes in one EVALSHA of {@code ratelimit.lua}, which
- * checks and counts atomically with Redis's own clock. Standalone and Sentinel give one round trip
- * per request, pipelined with other requests' on one long-lived connection per event loop. In
- * Cluster mode a key's name is wrapped in a hash tag, so that its windows stay in one slot, and
- * hits are grouped by slot: one script per slot, sent together.
+ * checks and counts each request atomically with Redis's own clock. Standalone and Sentinel: the
+ * requests that one event loop receives in one turn share one EVALSHA (at most {@value
+ * #MAX_BATCH}), sent when the turn ends, on one long-lived connection per event loop; a request
+ * never waits for another, only for the end of the turn it arrived in. In Cluster mode a key's name
+ * is wrapped in a hash tag, so that its windows stay in one slot, and hits are grouped by slot: one
+ * script per slot, sent together.
  */
 public final class RedisStore implements RateLimitStore {
   static final String SCRIPT = readScript();
   static final String SCRIPT_SHA = sha1(SCRIPT);
+
+  /** The most requests in one script call. */
+  static final int MAX_BATCH = 32;
 
   private final Redis redis;
   private final RedisSettings settings;
@@ -47,6 +54,15 @@ public final class RedisStore implements RateLimitStore {
   private final ConcurrentHashMap<Thread, Future<RedisConnection>> connections =
       new ConcurrentHashMap<>();
   private static final Thread OFF_LOOP = new Thread(() -> {}, "off-event-loop");
+  // The requests an event loop has received in its current turn, not yet sent.
+  private final ThreadLocal<Batch> batches = new ThreadLocal<>();
+
+  /** Requests waiting for the end of their event loop's turn, with their answers. */
+  private static final class Batch {
+    final List<List<Hit>> requests = new ArrayList<>();
+    final List<Promise<List<Verdict>>> answers = new ArrayList<>();
+    boolean sent;
+  }
 
   /**
    * A store; nothing connects until the first call, so a Redis that is down at start-up is only a
@@ -134,27 +150,73 @@ public final class RedisStore implements RateLimitStore {
 
   @Override
   public Future<List<Verdict>> apply(List<Hit> hits) {
-    if (settings.mode() != RedisSettings.Mode.CLUSTER) {
-      return eval(hits);
+    if (settings.mode() == RedisSettings.Mode.CLUSTER) {
+      return applyBySlot(hits);
     }
+    Context context = Vertx.currentContext();
+    if (context == null || !Context.isOnEventLoopThread()) {
+      return eval(List.of(hits)).map(all -> all.get(0));
+    }
+    Batch batch = batches.get();
+    if (batch == null) {
+      batch = new Batch();
+      batches.set(batch);
+      Batch thisTurn = batch;
+      // Runs once the loop has handled what it read in this turn.
+      context.runOnContext(v -> flush(thisTurn));
+    }
+    // Bound to the caller's context, so that its callbacks and the budget's timer run on this
+    // loop, as with a Redis reply (without a context, Vert.x puts the timer on Netty's global
+    // executor thread; in the benchmark such answers were never delivered).
+    Promise<List<Verdict>> answer = ((ContextInternal) context).promise();
+    batch.requests.add(hits);
+    batch.answers.add(answer);
+    if (batch.requests.size() >= MAX_BATCH) {
+      flush(batch);
+    }
+    return answer.future();
+  }
+
+  private void flush(Batch batch) {
+    if (batches.get() == batch) {
+      batches.set(null);
+    }
+    if (batch.sent) {
+      return;
+    }
+    batch.sent = true;
+    eval(batch.requests)
+        .onComplete(
+            done -> {
+              for (int i = 0; i < batch.answers.size(); i++) {
+                if (done.succeeded()) {
+                  batch.answers.get(i).complete(done.result().get(i));
+                } else {
+                  batch.answers.get(i).fail(done.cause());
+                }
+              }
+            });
+  }
+
+  private Future<List<Verdict>> applyBySlot(List<Hit> hits) {
     Map<Integer, List<Integer>> bySlot = new LinkedHashMap<>();
     for (int i = 0; i < hits.size(); i++) {
       bySlot.computeIfAbsent(Crc16.slot(keyOf(hits.get(i).key())), s -> new ArrayList<>()).add(i);
     }
     if (bySlot.size() == 1) {
-      return eval(hits);
+      return eval(List.of(hits)).map(all -> all.get(0));
     }
-    List<Future<List<Verdict>>> calls = new ArrayList<>();
+    List<Future<List<List<Verdict>>>> calls = new ArrayList<>();
     List<List<Integer>> groups = new ArrayList<>(bySlot.values());
     for (List<Integer> group : groups) {
-      calls.add(eval(group.stream().map(hits::get).toList()));
+      calls.add(eval(List.of(group.stream().map(hits::get).toList())));
     }
     return Future.all(calls)
         .map(
             done -> {
               Verdict[] out = new Verdict[hits.size()];
               for (int g = 0; g < groups.size(); g++) {
-                List<Verdict> verdicts = calls.get(g).result();
+                List<Verdict> verdicts = calls.get(g).result().get(0);
                 for (int j = 0; j < verdicts.size(); j++) {
                   out[groups.get(g).get(j)] = verdicts.get(j);
                 }
@@ -163,47 +225,65 @@ public final class RedisStore implements RateLimitStore {
             });
   }
 
-  private Future<List<Verdict>> eval(List<Hit> hits) {
-    return send(script(Command.EVALSHA, SCRIPT_SHA, hits))
+  /** One script call deciding {@code requests} in order, each atomically: their verdicts. */
+  private Future<List<List<Verdict>>> eval(List<List<Hit>> requests) {
+    return send(script(Command.EVALSHA, SCRIPT_SHA, requests))
         .recover(
             failure ->
                 failure.getMessage() != null && failure.getMessage().startsWith("NOSCRIPT")
-                    ? send(script(Command.EVAL, SCRIPT, hits))
+                    ? send(script(Command.EVAL, SCRIPT, requests))
                     : Future.failedFuture(failure))
-        .map(response -> verdicts(response, hits.size()));
+        .map(response -> verdicts(response, requests));
   }
 
-  private Request script(Command command, String script, List<Hit> hits) {
-    Request request = Request.cmd(command).arg(script).arg(hits.size());
-    for (Hit hit : hits) {
-      request.arg(keyOf(hit.key()));
+  private Request script(Command command, String script, List<List<Hit>> requests) {
+    int keys = 0;
+    for (List<Hit> hits : requests) {
+      keys += hits.size();
+    }
+    Request request = Request.cmd(command).arg(script).arg(keys);
+    for (List<Hit> hits : requests) {
+      for (Hit hit : hits) {
+        request.arg(keyOf(hit.key()));
+      }
     }
     request.arg(testClock == null ? "" : Long.toString(testClock.getAsLong()));
-    for (Hit hit : hits) {
-      request
-          .arg(hit.algorithm().code())
-          .arg(hit.limit())
-          .arg(hit.windowSeconds())
-          .arg(hit.hits())
-          .arg(hit.enforced() ? "1" : "0")
-          .arg(hit.burst());
+    for (List<Hit> hits : requests) {
+      request.arg(hits.size());
+      for (Hit hit : hits) {
+        request
+            .arg(hit.algorithm().code())
+            .arg(hit.limit())
+            .arg(hit.windowSeconds())
+            .arg(hit.hits())
+            .arg(hit.enforced() ? "1" : "0")
+            .arg(hit.burst());
+      }
     }
     return request;
   }
 
-  private static List<Verdict> verdicts(Response response, int count) {
+  private static List<List<Verdict>> verdicts(Response response, List<List<Hit>> requests) {
+    int count = 0;
+    for (List<Hit> hits : requests) {
+      count += hits.size();
+    }
     if (response == null || response.size() != count * 4) {
       throw new IllegalStateException("redis: unexpected script reply " + response);
     }
-    List<Verdict> out = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
-      int at = i * 4;
-      out.add(
-          new Verdict(
-              response.get(at).toInteger() == 1,
-              response.get(at + 1).toLong(),
-              response.get(at + 2).toLong(),
-              response.get(at + 3).toLong()));
+    List<List<Verdict>> out = new ArrayList<>(requests.size());
+    int at = 0;
+    for (List<Hit> hits : requests) {
+      List<Verdict> verdicts = new ArrayList<>(hits.size());
+      for (int i = 0; i < hits.size(); i++, at += 4) {
+        verdicts.add(
+            new Verdict(
+                response.get(at).toInteger() == 1,
+                response.get(at + 1).toLong(),
+                response.get(at + 2).toLong(),
+                response.get(at + 3).toLong()));
+      }
+      out.add(verdicts);
     }
     return out;
   }
