@@ -183,4 +183,26 @@ class HotReloadIT {
     // The watcher waits for 200 ms of quiet: each 400 ms round is one reload.
     assertThat(server.limiter().config().version()).isGreaterThanOrEqualTo(4);
   }
+
+  @Test
+  void aFileThatIsNotYamlChangingInTheDirectoryReloadsNothing() throws Exception {
+    long version = server.limiter().config().version();
+    // A log written into the watched directory: before, each load logged a line, the line was a
+    // change, and the service reloaded five times a second for ever.
+    for (int i = 0; i < 5; i++) {
+      Files.writeString(
+          dir.resolve("ratelimit.log"),
+          "line " + i + "\n",
+          java.nio.file.StandardOpenOption.CREATE,
+          java.nio.file.StandardOpenOption.APPEND);
+      Thread.sleep(300);
+    }
+    Thread.sleep(500);
+
+    assertThat(server.limiter().config().version()).isEqualTo(version);
+    write("edge.yaml", limitOf(100));
+    await()
+        .atMost(Duration.ofSeconds(1))
+        .until(() -> server.limiter().config().version() == version + 1);
+  }
 }
