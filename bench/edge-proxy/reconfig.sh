@@ -152,11 +152,15 @@ reconfig_warmup() {
 # After a run: the per-second lines to FILE, each marked with the changes made in that second (1: a
 # Mapping edited, 2: canary added, 3: edited again, 0: canary removed; reload: nginx reloaded);
 # and printed, a figure less at the mercy of how changes fall on whole seconds: the p99 of the
-# requests sent in the second after a change, against the p99 of all the others.
-report_run() { # FILE
-  python3 - "$work/load.txt" "$work/changes.txt" "$work/raw.txt" "$1" <<'PY'
+# requests sent in the second after a change, against the p99 of all the others. After a control
+# run, given the run with changes of the same proxy and rate: the target read against the control's
+# p99 over all its requests (the steady p99 with no change at all), which one slow request in a
+# second cannot move, unlike the median of the per-second p99s that the SUMMARY line uses.
+report_run() { # FILE [FILE_OF_THE_RUN_WITH_CHANGES]
+  python3 - "$work/load.txt" "$work/changes.txt" "$work/raw.txt" "$@" <<'PY'
 import sys
-load, changes_file, raw, marked = sys.argv[1:]
+load, changes_file, raw, marked = sys.argv[1:5]
+with_changes = sys.argv[5] if len(sys.argv) > 5 else None
 lines = open(load).read().splitlines()
 start = next(int(l.split()[1]) for l in lines if l.startswith("RECORDED_FROM_EPOCH_MS"))
 changes = [(int(l.split()[0]) - start, l.split()[1]) for l in open(changes_file) if l.strip()]
@@ -178,6 +182,15 @@ def p99(xs):
     return xs[max(0, -(-99 * len(xs) // 100) - 1)] if xs else 0.0
 print("         %d requests in the second after a change: p99 %.2f ms; %d others: p99 %.2f ms"
       % (len(near), p99(near), len(other), p99(other)))
+if with_changes:
+    steady = p99(near + other)
+    def over(path):
+        p99s = [float(l.split()[8]) for l in open(path) if l.startswith("second")]
+        return sum(1 for p in p99s if p > 2 * steady), len(p99s)
+    changed, seconds = over(with_changes)
+    itself, _ = over(marked)
+    print("         steady p99 (this control, all requests) %.2f ms; seconds over 2x it: with"
+          " changes %d of %d, control %d" % (steady, changed, seconds, itself))
 PY
 }
 
@@ -205,7 +218,11 @@ for rate in $rates; do
       printf '%-6s %-8s ' "$target" "$mode"
       load "$url" "$rate"
       if [[ -n $editor ]]; then kill "$editor" 2>/dev/null || true; wait "$editor" 2>/dev/null || true; fi
-      report_run "bench/target/reconfig-$target-$rate$suffix.txt"
+      if [[ $mode == control ]]; then
+        report_run "bench/target/reconfig-$target-$rate$suffix.txt" "bench/target/reconfig-$target-$rate.txt"
+      else
+        report_run "bench/target/reconfig-$target-$rate$suffix.txt"
+      fi
     done
   done
 done

@@ -98,7 +98,8 @@ mvn -B -q -o -DskipTests -Dspotless.check.skip=true -pl launcher -am package
 jar=launcher/target/gatehouse.jar
 java -jar "$jar" demo-upstream --port 0 --canary-port 0 --issuer-port "$issuer" >"$work/issuer.log" 2>&1 &
 pids+=($!)
-java -Xms512m -Xmx1g -Dlogback.configurationFile=bench/edge-proxy/logback.xml -jar "$jar" run \
+# RUN_JAVA_OPTS: more options for the gatehouse run JVM (a profiler, say).
+java -Xms512m -Xmx1g ${RUN_JAVA_OPTS:-} -Dlogback.configurationFile=bench/edge-proxy/logback.xml -jar "$jar" run \
   --config-dir "$work/config" --redis "redis://127.0.0.1:$redis" --http-port "$http" --https-port "$https" \
   --admin-port "$admin" --xds-port "$xds" --hazelcast-port "$hz" --ratelimit-port "$rl" \
   --authz-grpc-port "$authz" --authz-http-port "$authz_http" >"$work/run.log" 2>&1 &
