@@ -243,5 +243,13 @@ abstract class MatchingSuite extends ServiceHarness {
         .isEqualTo("descriptors[1].entries: [] (expected: at least one entry)");
     assertThat(client.call(request("edge", descriptor("", "b"))).message())
         .isEqualTo("descriptors[0].entries[0].key: \"\" (expected: not empty)");
+    // A count Redis's Lua could not keep exactly (it would be written as 1e+17).
+    RateLimitDescriptor huge =
+        descriptor("a", "b").toBuilder()
+            .setHitsAddend(com.google.protobuf.UInt64Value.of((1L << 53) + 1))
+            .build();
+    assertThat(client.call(request("edge", huge)).message())
+        .isEqualTo("descriptors[0].hits_addend: 9007199254740993 (expected: at most 2^53)");
+    assertThat(client.call(request("edge", huge)).status()).isEqualTo(GrpcStatus.INVALID_ARGUMENT);
   }
 }

@@ -120,6 +120,128 @@ class RedisPipelineIT extends ServiceHarness {
         .isEqualTo(1000 - 10 - 1);
   }
 
+  @Test
+  void aRequestThatFailsInASharedCallFailsAloneAndTheOthersAreAnswered() throws Exception {
+    serveAThousandAnHour();
+    check(request("edge", descriptor("user", "mallory")));
+    // mallory's counter now holds something that is not a number: the script fails on it.
+    for (String key : SharedRedis.command(vertx, Command.KEYS, "*mallory*").split(",")) {
+      SharedRedis.command(vertx, Command.SET, key.replaceAll("[\\[\\] ]", ""), "garbage");
+    }
+    SharedRedis.command(vertx, Command.CONFIG, "RESETSTAT");
+
+    List<Future<RlsClient.Outcome>> calls = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      String user = i % 10 == 5 ? "mallory" : "user" + i;
+      calls.add(client.send(request("edge", descriptor("user", user))));
+    }
+    Future.all(calls).await(10, TimeUnit.SECONDS);
+
+    for (int i = 0; i < 40; i++) {
+      RlsClient.Outcome outcome = calls.get(i).result();
+      if (i % 10 == 5) {
+        assertThat(outcome.status()).isEqualTo(GrpcStatus.UNAVAILABLE);
+      } else {
+        assertThat(outcome.status()).isEqualTo(GrpcStatus.OK);
+        assertThat(outcome.response().getStatuses(0).getLimitRemaining()).isEqualTo(999);
+      }
+    }
+    assertThat(scriptCalls()).isLessThan(40);
+    // Four failed requests, shared calls or not, did not open the breaker.
+    assertThat(check(request("edge", descriptor("user", "carol"))).getOverallCode())
+        .isEqualTo(Code.OK);
+  }
+
+  @Test
+  void aSharedCallThatFailsCountsOnceTowardsTheBreaker() throws Exception {
+    serveAThousandAnHour();
+    check(request("edge", descriptor("user", "warm-up")));
+    SharedRedis.command(vertx, Command.CONFIG, "RESETSTAT");
+    // Redis refuses the command itself: each script call fails whole.
+    SharedRedis.command(vertx, Command.ACL, "SETUSER", "default", "-evalsha", "-eval");
+    List<Future<RlsClient.Outcome>> calls;
+    try {
+      calls = sendTogether(12, request("edge", descriptor("user", "trent")));
+    } finally {
+      SharedRedis.command(vertx, Command.ACL, "SETUSER", "default", "+@all");
+    }
+    assertThat(calls)
+        .allSatisfy(call -> assertThat(call.result().status()).isEqualTo(GrpcStatus.UNAVAILABLE));
+    long failedCalls = rejectedScriptCalls();
+    assertThat(failedCalls).isPositive().isLessThan(12);
+    // The breaker opens after 5 failed calls in a row, however many requests they carried (12
+    // here): only then is the next request answered without going to Redis.
+    assertThat(client.call(request("edge", descriptor("user", "trent"))).status())
+        .isEqualTo(failedCalls < 5 ? GrpcStatus.OK : GrpcStatus.UNAVAILABLE);
+  }
+
+  @Test
+  void requestsOfDifferentShapesInOneCallEachGetTheirOwnVerdicts() throws Exception {
+    serve(
+        Configs.envoy(
+            """
+            domain: edge
+            descriptors:
+              - key: user
+                rate_limit: {unit: hour, requests_per_unit: 1000}
+                descriptors:
+                  - key: path
+                    rate_limit: {unit: hour, requests_per_unit: 10}
+              - key: org
+                rate_limit: {unit: minute, requests_per_unit: 50}
+            """));
+    check(request("edge", descriptor("org", "warm-up")));
+    SharedRedis.command(vertx, Command.CONFIG, "RESETSTAT");
+
+    List<Future<RlsClient.Outcome>> calls = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      calls.add(
+          switch (i % 3) {
+            case 0 -> client.send(request("edge", descriptor("user", "u" + i)));
+            case 1 ->
+                client.send(
+                    request(
+                        "edge",
+                        descriptor("org", "o" + i),
+                        descriptor("user", "u" + i, "path", "/p")));
+            default ->
+                client.send(
+                    request(
+                        "edge",
+                        descriptor("user", "u" + i),
+                        descriptor("org", "o" + i),
+                        descriptor("user", "u" + i, "path", "/p")));
+          });
+    }
+    Future.all(calls).await(10, TimeUnit.SECONDS);
+
+    for (int i = 0; i < 30; i++) {
+      List<Long> limits =
+          calls.get(i).result().response().getStatusesList().stream()
+              .map(status -> (long) status.getCurrentLimit().getRequestsPerUnit())
+              .toList();
+      List<Long> remaining =
+          calls.get(i).result().response().getStatusesList().stream()
+              .map(status -> (long) status.getLimitRemaining())
+              .toList();
+      switch (i % 3) {
+        case 0 -> {
+          assertThat(limits).containsExactly(1000L);
+          assertThat(remaining).containsExactly(999L);
+        }
+        case 1 -> {
+          assertThat(limits).containsExactly(50L, 10L);
+          assertThat(remaining).containsExactly(49L, 9L);
+        }
+        default -> {
+          assertThat(limits).containsExactly(1000L, 50L, 10L);
+          assertThat(remaining).containsExactly(999L, 49L, 9L);
+        }
+      }
+    }
+    assertThat(scriptCalls()).isLessThan(30);
+  }
+
   /** Sends {@code count} copies of a request at once and waits for every answer. */
   private List<Future<RlsClient.Outcome>> sendTogether(
       int count, io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest request)
@@ -141,6 +263,13 @@ class RedisPipelineIT extends ServiceHarness {
               - key: user
                 rate_limit: {unit: hour, requests_per_unit: 1000}
             """));
+  }
+
+  private static long rejectedScriptCalls() {
+    String stats = SharedRedis.command(vertx, Command.INFO, "commandstats");
+    java.util.regex.Matcher calls =
+        java.util.regex.Pattern.compile("cmdstat_evalsha:.*rejected_calls=(\\d+)").matcher(stats);
+    return calls.find() ? Long.parseLong(calls.group(1)) : 0;
   }
 
   private static long scriptCalls() {

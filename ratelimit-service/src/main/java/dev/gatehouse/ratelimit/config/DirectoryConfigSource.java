@@ -85,8 +85,6 @@ public final class DirectoryConfigSource implements RateLimitConfigSource {
     if (resources == lastResources && texts.equals(lastTexts)) {
       return null;
     }
-    lastResources = resources;
-    lastTexts = texts;
     List<ConfigError> problems = new ArrayList<>();
     List<EnvoyConfigLoader.FileResult> files = new ArrayList<>();
     Set<String> envoyOrigins = new HashSet<>(lastGood.keySet());
@@ -137,6 +135,9 @@ public final class DirectoryConfigSource implements RateLimitConfigSource {
     problems.addAll(assembler.problems());
     RateLimitConfig config = assembler.build(++version);
     Update update = new Update(config, problems);
+    // Remembered once the load is built: one that failed is tried again on the next call.
+    lastResources = resources;
+    lastTexts = texts;
     LoadLog.log(
         update, "dir=" + directory + " envoy_files=" + files.size(), System.nanoTime() - started);
     return update;

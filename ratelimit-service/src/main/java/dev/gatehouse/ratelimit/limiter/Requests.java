@@ -7,9 +7,18 @@ import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
 
 /** Checks a RateLimitRequest before anything is evaluated: what Envoy never sends is rejected. */
 final class Requests {
+  /**
+   * The most hits one request may add: 2^53, the largest count that Redis's Lua (doubles) and the
+   * counters keep exactly. Beyond it a count would be written as {@code 1e+17} and break the key.
+   */
+  static final long MAX_HITS = 1L << 53;
+
   private Requests() {}
 
   static void validate(RateLimitRequest request) {
+    if (Integer.toUnsignedLong(request.getHitsAddend()) > MAX_HITS) {
+      throw new InvalidRequestException("hits_addend: too large (expected: at most 2^53)");
+    }
     if (request.getDomain().isEmpty()) {
       throw new InvalidRequestException("domain: \"\" (expected: not empty)");
     }
@@ -27,6 +36,15 @@ final class Requests {
           throw new InvalidRequestException(
               "descriptors[" + i + "].entries[" + j + "].key: \"\" (expected: not empty)");
         }
+      }
+      if (descriptor.hasHitsAddend()
+          && Long.compareUnsigned(descriptor.getHitsAddend().getValue(), MAX_HITS) > 0) {
+        throw new InvalidRequestException(
+            "descriptors["
+                + i
+                + "].hits_addend: "
+                + Long.toUnsignedString(descriptor.getHitsAddend().getValue())
+                + " (expected: at most 2^53)");
       }
       if (descriptor.hasLimit()) {
         override(descriptor.getLimit(), i);

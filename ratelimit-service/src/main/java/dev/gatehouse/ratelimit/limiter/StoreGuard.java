@@ -34,6 +34,10 @@ final class StoreGuard {
   private final AtomicBoolean open = new AtomicBoolean();
   private volatile long probeTimer = -1;
   private volatile long lastAnswer = System.nanoTime();
+  // The last failure counted: requests that shared one failed store call all fail with the same
+  // exception (the Redis store makes one per call), and that call counts once towards opening the
+  // breaker, not once per request.
+  private volatile Throwable lastCounted;
 
   StoreGuard(
       Vertx vertx,
@@ -65,6 +69,7 @@ final class StoreGuard {
               if (done.succeeded()) {
                 metrics.storeCall(System.nanoTime() - started);
                 failuresInARow.set(0);
+                lastCounted = null;
                 lastAnswer = System.nanoTime();
                 return Future.succeededFuture(done.result());
               }
@@ -74,7 +79,10 @@ final class StoreGuard {
               // not a dead one: it gets the failure mode but does not open the breaker, which
               // would turn a moment of overload into half a second of failure answers.
               if (!timeout || System.nanoTime() - lastAnswer > probeInterval.toNanos()) {
-                failed();
+                if (done.cause() != lastCounted) {
+                  lastCounted = done.cause();
+                  failed();
+                }
               }
               return Future.failedFuture(
                   new StoreUnavailableException(

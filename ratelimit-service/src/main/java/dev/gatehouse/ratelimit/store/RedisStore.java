@@ -45,6 +45,10 @@ public final class RedisStore implements RateLimitStore {
   /** The most requests in one script call. */
   static final int MAX_BATCH = 32;
 
+  // The verdicts of a request whose write Redis refused: that request fails, the others do not.
+  private static final List<Verdict> WRITE_REFUSED =
+      java.util.Collections.unmodifiableList(new ArrayList<>());
+
   private final Redis redis;
   private final RedisSettings settings;
   private final LongSupplier testClock;
@@ -155,10 +159,10 @@ public final class RedisStore implements RateLimitStore {
     }
     Context context = Vertx.currentContext();
     if (context == null || !Context.isOnEventLoopThread()) {
-      return eval(List.of(hits)).map(all -> all.get(0));
+      return single(eval(List.of(hits)));
     }
     Batch batch = batches.get();
-    if (batch == null) {
+    if (batch == null || batch.sent) {
       batch = new Batch();
       batches.set(batch);
       Batch thisTurn = batch;
@@ -179,7 +183,7 @@ public final class RedisStore implements RateLimitStore {
 
   private void flush(Batch batch) {
     if (batches.get() == batch) {
-      batches.set(null);
+      batches.remove();
     }
     if (batch.sent) {
       return;
@@ -189,13 +193,31 @@ public final class RedisStore implements RateLimitStore {
         .onComplete(
             done -> {
               for (int i = 0; i < batch.answers.size(); i++) {
-                if (done.succeeded()) {
-                  batch.answers.get(i).complete(done.result().get(i));
-                } else {
+                if (done.failed()) {
                   batch.answers.get(i).fail(done.cause());
+                } else {
+                  settle(batch.answers.get(i), done.result().get(i));
                 }
               }
             });
+  }
+
+  /** A request's verdicts, or its failure when Redis refused its write (marked by the script). */
+  private static void settle(Promise<List<Verdict>> answer, List<Verdict> verdicts) {
+    if (verdicts == WRITE_REFUSED) {
+      answer.fail(new IllegalStateException("redis: refused to write this request's counters"));
+    } else {
+      answer.complete(verdicts);
+    }
+  }
+
+  private static Future<List<Verdict>> single(Future<List<List<Verdict>>> call) {
+    return call.compose(
+        all -> {
+          Promise<List<Verdict>> answer = Promise.promise();
+          settle(answer, all.get(0));
+          return answer.future();
+        });
   }
 
   private Future<List<Verdict>> applyBySlot(List<Hit> hits) {
@@ -204,7 +226,7 @@ public final class RedisStore implements RateLimitStore {
       bySlot.computeIfAbsent(Crc16.slot(keyOf(hits.get(i).key())), s -> new ArrayList<>()).add(i);
     }
     if (bySlot.size() == 1) {
-      return eval(List.of(hits)).map(all -> all.get(0));
+      return single(eval(List.of(hits)));
     }
     List<Future<List<List<Verdict>>>> calls = new ArrayList<>();
     List<List<Integer>> groups = new ArrayList<>(bySlot.values());
@@ -217,6 +239,10 @@ public final class RedisStore implements RateLimitStore {
               Verdict[] out = new Verdict[hits.size()];
               for (int g = 0; g < groups.size(); g++) {
                 List<Verdict> verdicts = calls.get(g).result().get(0);
+                if (verdicts == WRITE_REFUSED) {
+                  throw new IllegalStateException(
+                      "redis: refused to write this request's counters");
+                }
                 for (int j = 0; j < verdicts.size(); j++) {
                   out[groups.get(g).get(j)] = verdicts.get(j);
                 }
@@ -233,7 +259,17 @@ public final class RedisStore implements RateLimitStore {
                 failure.getMessage() != null && failure.getMessage().startsWith("NOSCRIPT")
                     ? send(script(Command.EVAL, SCRIPT, requests))
                     : Future.failedFuture(failure))
-        .map(response -> verdicts(response, requests));
+        .map(response -> verdicts(response, requests))
+        // A fresh exception per call, even when the client reuses one: the requests that shared
+        // the call fail with this same instance, and the breaker counts the call once by it.
+        .recover(failure -> Future.failedFuture(new CallFailed(failure)));
+  }
+
+  /** One failed script call, shared by the requests it carried. */
+  static final class CallFailed extends RuntimeException {
+    CallFailed(Throwable cause) {
+      super(cause.getMessage(), cause, false, false);
+    }
   }
 
   private Request script(Command command, String script, List<List<Hit>> requests) {
@@ -274,6 +310,11 @@ public final class RedisStore implements RateLimitStore {
     List<List<Verdict>> out = new ArrayList<>(requests.size());
     int at = 0;
     for (List<Hit> hits : requests) {
+      if (!hits.isEmpty() && response.get(at).toInteger() == -1) {
+        out.add(WRITE_REFUSED);
+        at += 4 * hits.size();
+        continue;
+      }
       List<Verdict> verdicts = new ArrayList<>(hits.size());
       for (int i = 0; i < hits.size(); i++, at += 4) {
         verdicts.add(

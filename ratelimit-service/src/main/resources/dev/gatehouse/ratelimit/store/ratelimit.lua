@@ -8,7 +8,8 @@
 -- Then, per request: its number of hits n, then six arguments per hit: algorithm (1 fixed_window,
 -- 2 sliding_window, 3 token_bucket), limit, window seconds, hits, enforced ('1' or '0'), burst.
 -- KEYS: the counter name of every hit without the window start (appended here), in the same order.
--- Returns four integers per hit, in order: allowed (1/0), remaining, reset (us), retry (us).
+-- Returns four integers per hit, in order: allowed (1/0; -1 on every hit of a request whose write
+-- Redis refused), remaining, reset (us), retry (us).
 local now
 if ARGV[1] == '' then
   local t = redis.call('TIME')
@@ -18,15 +19,12 @@ else
 end
 
 -- Kept lean: the script's own work (argument parsing, tables, garbage) costs Redis more than its
--- calls into Redis do. Per request, one pass decides every hit and fills the reply as if the
+-- calls into Redis do. One request: one pass decides every hit and fills the reply as if the
 -- request were admitted; `before` keeps the other remaining counts, `writes` what an admitted
--- request writes. `k` counts the hits of the requests before, `a` is the next argument.
+-- request writes. `k` counts the hits of the requests before, `a` is its first argument.
 local out = {}
-local k = 0
-local a = 2
-while a <= #ARGV do
-  local n = tonumber(ARGV[a])
-  a = a + 1
+
+local function decide(k, n, a)
   local before = {}
   local writes = {}
   local admit = true
@@ -131,6 +129,22 @@ while a <= #ARGV do
   else
     for i = k + 1, k + n do out[(i - 1) * 4 + 2] = before[i] end
   end
+end
+
+-- Each request runs under pcall: one that fails (a counter holding something that is not a
+-- number, say) is marked -1 on every hit and fails alone; the others of the call go on. What it
+-- wrote before failing stays, as it would have without the other requests.
+local k = 0
+local a = 2
+while a <= #ARGV do
+  local n = tonumber(ARGV[a])
+  if not pcall(decide, k, n, a + 1) then
+    for i = k + 1, k + n do
+      local o = (i - 1) * 4
+      out[o + 1], out[o + 2], out[o + 3], out[o + 4] = -1, 0, 0, 0
+    end
+  end
   k = k + n
+  a = a + 1 + 6 * n
 end
 return out
