@@ -36,7 +36,12 @@ javac --release 17 -d "$classes" -cp "$(cat "$classpath_file")" \
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 workdir=$(mktemp -d)
-redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no --dir "$workdir" \
+# REDIS_CPUS / JVM_CPUS (taskset lists, e.g. 1 and 0): pin Redis and the JVM to CPUs of their own,
+# to see what the service does when Redis does not take turns on its cores. Unset: no pinning.
+redis_pin=(); jvm_pin=()
+[[ -n ${REDIS_CPUS:-} ]] && redis_pin=(taskset -c "$REDIS_CPUS")
+[[ -n ${JVM_CPUS:-} ]] && jvm_pin=(taskset -c "$JVM_CPUS")
+"${redis_pin[@]}" redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no --dir "$workdir" \
   --daemonize no >"$workdir/redis.log" 2>&1 &
 redis_pid=$!
 trap 'kill "$redis_pid" 2>/dev/null || true; rm -rf "$workdir"' EXIT
@@ -46,7 +51,7 @@ for _ in $(seq 1 100); do
 done
 
 echo "$(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1), redis $(redis-server --version | cut -d' ' -f3)"
-echo "args: seconds=$seconds concurrency=$concurrency rate=$rate budget_ms=$budget client=$client"
+echo "args: seconds=$seconds concurrency=$concurrency rate=$rate budget_ms=$budget client=$client redis_cpus=${REDIS_CPUS:-any} jvm_cpus=${JVM_CPUS:-any}"
 
 # Redis alone: plain INCR, and the service's own script deciding one fixed-window limit per call
 # (what one request with one descriptor costs Redis), 50 clients, 1,000 keys.
@@ -60,7 +65,7 @@ echo "redis-benchmark INCR:                 ${incr} ops/s"
 echo "redis-benchmark EVALSHA ratelimit.lua: ${evalsha} ops/s (one limit per call)"
 redis-cli -p "$port" flushall >/dev/null
 
-out=$(timeout 300 java -Xms512m -Xmx512m -XX:+UseParallelGC ${JAVA_OPTS:-} -Dbench.client="$client" \
+out=$(timeout 300 "${jvm_pin[@]}" java -Xms512m -Xmx512m -XX:+UseParallelGC ${JAVA_OPTS:-} -Dbench.client="$client" \
   -Dlogback.configurationFile=bench/ratelimit/logback.xml \
   -cp "$classes:$(cat "$classpath_file")" \
   dev.gatehouse.bench.ratelimit.RateLimitBench "$port" "$seconds" "$concurrency" "$rate" "$budget")
