@@ -169,12 +169,14 @@ public final class ControlPlane {
       return;
     }
     long compiledAt = System.nanoTime();
+    // The watcher hands over the same resources again when only a file that is not YAML changed
+    // (documents, API keys). Nothing to say then unless the result changed: a log written into the
+    // watched directory would otherwise be the next change, thirty times a second.
+    boolean sameResources = state != null && state.loaded() == loaded;
     ConfigState next =
         new ConfigState(
             state == null ? 1 : state.generation() + 1, loaded, compiled, Instant.now());
     state = next;
-    loaded.problems().forEach(p -> LOG.warn("{}", p));
-    compiled.problems().forEach(p -> LOG.warn("{}", p));
     boolean changed;
     long publishedAt;
     try {
@@ -195,17 +197,23 @@ public final class ControlPlane {
       }
     }
     metrics.applied(changed, System.nanoTime() - started);
-    LOG.info(
-        "configuration {} {} (compiled in {} ms, published in {} ms): {}; {} routes ({}), {}"
-            + " clusters",
-        next.generation(),
-        changed ? "published" : "unchanged",
-        TimeUnit.NANOSECONDS.toMillis(compiledAt - started),
-        TimeUnit.NANOSECONDS.toMillis(publishedAt - compiledAt),
-        loaded.summary(),
-        compiled.routeTable().size(),
-        compiler.lastStatistics(),
-        compiled.clusters().size());
+    boolean quiet = sameResources && !changed;
+    if (!quiet) {
+      loaded.problems().forEach(p -> LOG.warn("{}", p));
+      compiled.problems().forEach(p -> LOG.warn("{}", p));
+    }
+    LOG.atLevel(quiet ? org.slf4j.event.Level.DEBUG : org.slf4j.event.Level.INFO)
+        .log(
+            "configuration {} {} (compiled in {} ms, published in {} ms): {}; {} routes ({}), {}"
+                + " clusters",
+            next.generation(),
+            changed ? "published" : "unchanged",
+            TimeUnit.NANOSECONDS.toMillis(compiledAt - started),
+            TimeUnit.NANOSECONDS.toMillis(publishedAt - compiledAt),
+            loaded.summary(),
+            compiled.routeTable().size(),
+            compiler.lastStatistics(),
+            compiled.clusters().size());
   }
 
   public ConfigState state() {

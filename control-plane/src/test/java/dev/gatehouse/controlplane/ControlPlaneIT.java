@@ -72,6 +72,37 @@ class ControlPlaneIT {
   }
 
   @Test
+  void aFileThatIsNotYamlChangingInTheDirectoryIsNotLogged() throws Exception {
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log =
+        new ch.qos.logback.core.read.ListAppender<>();
+    log.start();
+    ch.qos.logback.classic.Logger logger =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(ControlPlane.class);
+    logger.addAppender(log);
+    try {
+      long generation = controlPlane.state().generation();
+      // The control plane's own log written into the directory it watches: each line is a change
+      // of a file that is not YAML, and used to be logged as a new configuration, for ever.
+      dev.gatehouse.testkit.GrowingLog.append(dir.resolve("control-plane.log"), 3, 200);
+      await()
+          .atMost(Duration.ofSeconds(2))
+          .until(() -> controlPlane.state().generation() > generation);
+      assertThat(log.list)
+          .noneMatch(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.INFO));
+
+      Files.writeString(dir.resolve("quote.yaml"), mapping("quote", "/quotes/"));
+      await()
+          .atMost(Duration.ofSeconds(2))
+          .untilAsserted(
+              () ->
+                  assertThat(log.list)
+                      .anyMatch(e -> e.getFormattedMessage().contains(" published (compiled in")));
+    } finally {
+      logger.detachAppender(log);
+    }
+  }
+
+  @Test
   void aBadEditIsReportedWithFileLineAndFieldAndTheLastGoodRouteKeepsServing() throws Exception {
     String before = controlPlane.xds().publisher().current().routes();
     Files.writeString(

@@ -135,8 +135,16 @@ public final class ExtAuthzService implements AutoCloseable {
     return new ServingVerticle(settings.host(), grpc, http, this::check, pathPrefix::get);
   }
 
+  // The resources applied last (calls come from one watcher or subscription thread at a time).
+  private volatile LoadResult lastApplied;
+
   private void apply(LoadResult config, FilterRegistry filters) {
-    for (ConfigError problem : config.problems()) {
+    // The watcher hands over the same resources again when only another file changed (API keys
+    // are read again below). Said once: a log written into the watched directory would otherwise
+    // be the next change, five times a second.
+    boolean again = config == lastApplied;
+    lastApplied = config;
+    for (ConfigError problem : again ? List.<ConfigError>of() : config.problems()) {
       if (problem.isError()) {
         LOG.error("{}", problem);
       } else {
@@ -150,7 +158,9 @@ public final class ExtAuthzService implements AutoCloseable {
     } else {
       // A FilterPolicy we could not read might have protected anything: deny everything until
       // it loads, rather than let requests through as if it did not exist.
-      LOG.error("denying every request until these load: {}", unsafe);
+      if (!again) {
+        LOG.error("denying every request until these load: {}", unsafe);
+      }
       policy.set(Policy.denyingAll("configuration has errors"));
     }
     pathPrefix.set(
@@ -159,7 +169,8 @@ public final class ExtAuthzService implements AutoCloseable {
             .map(r -> r.spec().pathPrefix())
             .orElse(""));
     configured = true;
-    LOG.info("configuration applied: {}", config.summary());
+    LOG.atLevel(again ? org.slf4j.event.Level.DEBUG : org.slf4j.event.Level.INFO)
+        .log("configuration applied: {}", config.summary());
   }
 
   /**

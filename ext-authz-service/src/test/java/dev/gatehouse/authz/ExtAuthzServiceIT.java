@@ -104,6 +104,35 @@ class ExtAuthzServiceIT {
   }
 
   @Test
+  void aLogWrittenIntoTheWatchedDirectoryIsAppliedQuietly() throws Exception {
+    Thread.sleep(600); // any reload another test started is over
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log =
+        new ch.qos.logback.core.read.ListAppender<>();
+    log.start();
+    ch.qos.logback.classic.Logger logger =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(ExtAuthzService.class);
+    ch.qos.logback.classic.Level level = logger.getLevel();
+    logger.setLevel(ch.qos.logback.classic.Level.DEBUG);
+    logger.addAppender(log);
+    try {
+      // Each line is a change of a file that is not YAML: the same resources are applied again
+      // (API key files are read again), and used to be logged as applied, for ever.
+      dev.gatehouse.testkit.GrowingLog.append(dir.resolve("ext-authz.log"), 3, 300);
+      await()
+          .atMost(Duration.ofSeconds(2))
+          .until(
+              () ->
+                  log.list.stream()
+                      .anyMatch(e -> e.getFormattedMessage().startsWith("configuration applied")));
+      assertThat(log.list)
+          .noneMatch(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.INFO));
+    } finally {
+      logger.detachAppender(log);
+      logger.setLevel(level);
+    }
+  }
+
+  @Test
   void brokenEditKeepsTheLastGoodPolicyEnforced() {
     config.write("policy.yaml", "apiVersion: getambassador.io/v3alpha1\nkind: FilterPolicy\n: [\n");
     try {

@@ -189,14 +189,7 @@ class HotReloadIT {
     long version = server.limiter().config().version();
     // A log written into the watched directory: before, each load logged a line, the line was a
     // change, and the service reloaded five times a second for ever.
-    for (int i = 0; i < 5; i++) {
-      Files.writeString(
-          dir.resolve("ratelimit.log"),
-          "line " + i + "\n",
-          java.nio.file.StandardOpenOption.CREATE,
-          java.nio.file.StandardOpenOption.APPEND);
-      Thread.sleep(300);
-    }
+    dev.gatehouse.testkit.GrowingLog.append(dir.resolve("ratelimit.log"), 5, 300);
     Thread.sleep(500);
 
     assertThat(server.limiter().config().version()).isEqualTo(version);
