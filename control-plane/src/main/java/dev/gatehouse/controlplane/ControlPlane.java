@@ -169,9 +169,9 @@ public final class ControlPlane {
       return;
     }
     long compiledAt = System.nanoTime();
-    // The watcher hands over the same resources again when only a file that is not YAML changed
-    // (documents, API keys). Nothing to say then unless the result changed: a log written into the
-    // watched directory would otherwise be the next change, thirty times a second.
+    // The watcher hands over the same resources again when only a file that is not YAML changed.
+    // Nothing to say then unless the result changed: a log written into the watched directory
+    // would otherwise be the next change, thirty times a second.
     boolean sameResources = state != null && state.loaded() == loaded;
     ConfigState next =
         new ConfigState(

@@ -17,9 +17,6 @@ import io.envoyproxy.envoy.config.core.v3.ConfigSource;
 import io.envoyproxy.envoy.config.core.v3.DataSource;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
 import io.envoyproxy.envoy.config.core.v3.TransportSocket;
-import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
-import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
-import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
 import io.envoyproxy.envoy.config.listener.v3.Filter;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
@@ -104,25 +101,7 @@ class XdsConformanceIT {
       ConfigSource.newBuilder().setAds(AggregatedConfigSource.getDefaultInstance()).build();
 
   private static Cluster cluster() {
-    return Cluster.newBuilder()
-        .setName("upstream")
-        .setType(Cluster.DiscoveryType.STATIC)
-        .setLoadAssignment(
-            ClusterLoadAssignment.newBuilder()
-                .setClusterName("upstream")
-                .addEndpoints(
-                    LocalityLbEndpoints.newBuilder()
-                        .addLbEndpoints(
-                            LbEndpoint.newBuilder()
-                                .setEndpoint(
-                                    io.envoyproxy.envoy.config.endpoint.v3.Endpoint.newBuilder()
-                                        .setAddress(
-                                            Address.newBuilder()
-                                                .setSocketAddress(
-                                                    SocketAddress.newBuilder()
-                                                        .setAddress("127.0.0.1")
-                                                        .setPortValue(upstream.port())))))))
-        .build();
+    return dev.gatehouse.proxy.xds.StaticClusters.at("upstream", upstream.port());
   }
 
   private static RouteConfiguration routes() {

@@ -5,6 +5,7 @@ import static dev.gatehouse.ratelimit.Rls.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse.Code;
 import io.vertx.core.Future;
 import io.vertx.grpc.common.GrpcStatus;
@@ -20,6 +21,16 @@ import org.junit.jupiter.api.Test;
  * also when Redis has forgotten the script and the batch fails whole.
  */
 class RedisPipelineIT extends ServiceHarness {
+  private static final String USER_THEN_PATH =
+      """
+      domain: edge
+      descriptors:
+        - key: user
+          rate_limit: {unit: hour, requests_per_unit: 1000}
+          descriptors:
+            - key: path
+              rate_limit: {unit: hour, requests_per_unit: 10}
+      """;
 
   @Override
   protected Store store() {
@@ -74,8 +85,7 @@ class RedisPipelineIT extends ServiceHarness {
   @Test
   void requestsArrivingTogetherShareScriptCalls() throws Exception {
     serveAThousandAnHour();
-    check(request("edge", descriptor("user", "warm-up")));
-    SharedRedis.command(vertx, Command.CONFIG, "RESETSTAT");
+    countFromHere();
 
     List<Future<RlsClient.Outcome>> calls =
         sendTogether(200, request("edge", descriptor("user", "frank")));
@@ -89,19 +99,8 @@ class RedisPipelineIT extends ServiceHarness {
 
   @Test
   void aRequestDeniedInABatchConsumesNothingAndLaterOnesSeeEarlierCounts() throws Exception {
-    serve(
-        Configs.envoy(
-            """
-            domain: edge
-            descriptors:
-              - key: user
-                rate_limit: {unit: hour, requests_per_unit: 1000}
-                descriptors:
-                  - key: path
-                    rate_limit: {unit: hour, requests_per_unit: 10}
-            """));
-    check(request("edge", descriptor("user", "warm-up")));
-    SharedRedis.command(vertx, Command.CONFIG, "RESETSTAT");
+    serve(Configs.envoy(USER_THEN_PATH));
+    countFromHere();
 
     List<Future<RlsClient.Outcome>> calls =
         sendTogether(
@@ -130,12 +129,11 @@ class RedisPipelineIT extends ServiceHarness {
     }
     SharedRedis.command(vertx, Command.CONFIG, "RESETSTAT");
 
-    List<Future<RlsClient.Outcome>> calls = new ArrayList<>();
+    List<RateLimitRequest> requests = new ArrayList<>();
     for (int i = 0; i < 40; i++) {
-      String user = i % 10 == 5 ? "mallory" : "user" + i;
-      calls.add(client.send(request("edge", descriptor("user", user))));
+      requests.add(request("edge", descriptor("user", i % 10 == 5 ? "mallory" : "user" + i)));
     }
-    Future.all(calls).await(10, TimeUnit.SECONDS);
+    List<Future<RlsClient.Outcome>> calls = sendAll(requests);
 
     for (int i = 0; i < 40; i++) {
       RlsClient.Outcome outcome = calls.get(i).result();
@@ -155,8 +153,7 @@ class RedisPipelineIT extends ServiceHarness {
   @Test
   void aSharedCallThatFailsCountsOnceTowardsTheBreaker() throws Exception {
     serveAThousandAnHour();
-    check(request("edge", descriptor("user", "warm-up")));
-    SharedRedis.command(vertx, Command.CONFIG, "RESETSTAT");
+    countFromHere();
     // Redis refuses the command itself: each script call fails whole.
     SharedRedis.command(vertx, Command.ACL, "SETUSER", "default", "-evalsha", "-eval");
     List<Future<RlsClient.Outcome>> calls;
@@ -179,41 +176,27 @@ class RedisPipelineIT extends ServiceHarness {
   void requestsOfDifferentShapesInOneCallEachGetTheirOwnVerdicts() throws Exception {
     serve(
         Configs.envoy(
-            """
-            domain: edge
-            descriptors:
-              - key: user
-                rate_limit: {unit: hour, requests_per_unit: 1000}
-                descriptors:
-                  - key: path
-                    rate_limit: {unit: hour, requests_per_unit: 10}
-              - key: org
-                rate_limit: {unit: minute, requests_per_unit: 50}
-            """));
-    check(request("edge", descriptor("org", "warm-up")));
-    SharedRedis.command(vertx, Command.CONFIG, "RESETSTAT");
+            USER_THEN_PATH
+                + "  - key: org\n    rate_limit: {unit: minute, requests_per_unit: 50}\n"));
+    countFromHere();
 
-    List<Future<RlsClient.Outcome>> calls = new ArrayList<>();
+    List<RateLimitRequest> requests = new ArrayList<>();
     for (int i = 0; i < 30; i++) {
-      calls.add(
+      requests.add(
           switch (i % 3) {
-            case 0 -> client.send(request("edge", descriptor("user", "u" + i)));
+            case 0 -> request("edge", descriptor("user", "u" + i));
             case 1 ->
-                client.send(
-                    request(
-                        "edge",
-                        descriptor("org", "o" + i),
-                        descriptor("user", "u" + i, "path", "/p")));
+                request(
+                    "edge", descriptor("org", "o" + i), descriptor("user", "u" + i, "path", "/p"));
             default ->
-                client.send(
-                    request(
-                        "edge",
-                        descriptor("user", "u" + i),
-                        descriptor("org", "o" + i),
-                        descriptor("user", "u" + i, "path", "/p")));
+                request(
+                    "edge",
+                    descriptor("user", "u" + i),
+                    descriptor("org", "o" + i),
+                    descriptor("user", "u" + i, "path", "/p"));
           });
     }
-    Future.all(calls).await(10, TimeUnit.SECONDS);
+    List<Future<RlsClient.Outcome>> calls = sendAll(requests);
 
     for (int i = 0; i < 30; i++) {
       List<Long> limits =
@@ -243,15 +226,26 @@ class RedisPipelineIT extends ServiceHarness {
   }
 
   /** Sends {@code count} copies of a request at once and waits for every answer. */
-  private List<Future<RlsClient.Outcome>> sendTogether(
-      int count, io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest request)
+  private List<Future<RlsClient.Outcome>> sendTogether(int count, RateLimitRequest request)
+      throws Exception {
+    return sendAll(java.util.Collections.nCopies(count, request));
+  }
+
+  /** Sends the requests at once and waits for every answer. */
+  private List<Future<RlsClient.Outcome>> sendAll(List<RateLimitRequest> requests)
       throws Exception {
     List<Future<RlsClient.Outcome>> calls = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
+    for (RateLimitRequest request : requests) {
       calls.add(client.send(request));
     }
     Future.all(calls).await(10, TimeUnit.SECONDS);
     return calls;
+  }
+
+  /** Warms the connection to Redis up, then zeroes Redis's command counts. */
+  private void countFromHere() throws Exception {
+    check(request("edge", descriptor("user", "warm-up")));
+    SharedRedis.command(vertx, Command.CONFIG, "RESETSTAT");
   }
 
   private void serveAThousandAnHour() throws Exception {
@@ -266,16 +260,19 @@ class RedisPipelineIT extends ServiceHarness {
   }
 
   private static long rejectedScriptCalls() {
-    String stats = SharedRedis.command(vertx, Command.INFO, "commandstats");
-    java.util.regex.Matcher calls =
-        java.util.regex.Pattern.compile("cmdstat_evalsha:.*rejected_calls=(\\d+)").matcher(stats);
-    return calls.find() ? Long.parseLong(calls.group(1)) : 0;
+    return evalshaStat("rejected_calls");
   }
 
   private static long scriptCalls() {
+    return evalshaStat("calls");
+  }
+
+  /** A count of Redis's INFO commandstats line for EVALSHA. */
+  private static long evalshaStat(String field) {
     String stats = SharedRedis.command(vertx, Command.INFO, "commandstats");
-    java.util.regex.Matcher calls =
-        java.util.regex.Pattern.compile("cmdstat_evalsha:calls=(\\d+)").matcher(stats);
-    return calls.find() ? Long.parseLong(calls.group(1)) : 0;
+    java.util.regex.Matcher value =
+        java.util.regex.Pattern.compile("cmdstat_evalsha:(?:.*,)?" + field + "=(\\d+)")
+            .matcher(stats);
+    return value.find() ? Long.parseLong(value.group(1)) : 0;
   }
 }

@@ -43,6 +43,7 @@ public final class ConfigWatcher implements AutoCloseable {
   private final ScheduledExecutorService executor;
   private final ParsedFiles files;
   private final boolean fileEvents;
+  private final boolean otherFilesMatter;
   // Set by start(); volatile for close() on another thread.
   private volatile FileEvents events = FileEvents.NONE;
   private final AtomicLong reloads = new AtomicLong();
@@ -72,6 +73,7 @@ public final class ConfigWatcher implements AutoCloseable {
               return thread;
             });
     this.fileEvents = builder.fileEvents;
+    this.otherFilesMatter = builder.otherFilesMatter;
   }
 
   public static Builder builder(Path directory, Consumer<LoadResult> listener) {
@@ -216,7 +218,7 @@ public final class ConfigWatcher implements AutoCloseable {
     events.watch(tree.directories(directory));
     LoadResult next = files.load(tree);
     Map<Path, FileStamp> others = tree.otherFiles(directory);
-    boolean othersChanged = !others.equals(otherFiles);
+    boolean othersChanged = otherFilesMatter && !others.equals(otherFiles);
     otherFiles = others;
     if (next == null) {
       if (othersChanged) {
@@ -262,6 +264,7 @@ public final class ConfigWatcher implements AutoCloseable {
     private Duration pollInterval = Duration.ofMillis(100);
     private Duration quietPeriod = Duration.ofMillis(200);
     private boolean fileEvents = true;
+    private boolean otherFilesMatter = true;
 
     private Builder(Path directory, Consumer<LoadResult> listener) {
       this.directory = directory;
@@ -297,6 +300,16 @@ public final class ConfigWatcher implements AutoCloseable {
      */
     public Builder fileEvents(boolean enabled) {
       this.fileEvents = enabled;
+      return this;
+    }
+
+    /**
+     * Whether a change of a file that is not YAML hands the same configuration to the listener
+     * again (default true: ext-authz reads API keys from such files). A listener that reads none
+     * turns it off, so that, say, a log written into the directory is not a change.
+     */
+    public Builder otherFilesMatter(boolean matter) {
+      this.otherFilesMatter = matter;
       return this;
     }
 

@@ -289,6 +289,20 @@ class ConfigWatcherTest {
   }
 
   @Test
+  void aListenerThatReadsNoOtherFileIsNotCalledWhenOneChanges() throws Exception {
+    Files.writeString(dir.resolve("a.yaml"), mapping("a", "/a/", 100));
+    Files.writeString(dir.resolve("service.log"), "first\n");
+    watcher = ConfigWatcher.builder(dir, seen::add).otherFilesMatter(false).build();
+    watcher.start();
+    long reloads = watcher.reloads();
+
+    Files.writeString(dir.resolve("service.log"), "first\nsecond\n");
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> watcher.reloads() > reloads);
+    assertThat(seen).hasSize(1);
+  }
+
+  @Test
   void withoutFileEventsThePollStillNoticesAChange() throws IOException {
     Files.writeString(dir.resolve("a.yaml"), mapping("a", "/a/", 100));
     startPollingOnly();

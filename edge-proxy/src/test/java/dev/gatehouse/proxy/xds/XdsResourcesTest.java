@@ -6,11 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.protobuf.Any;
 import com.google.protobuf.Duration;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
-import io.envoyproxy.envoy.config.core.v3.Address;
-import io.envoyproxy.envoy.config.core.v3.SocketAddress;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
-import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
-import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
@@ -26,25 +22,8 @@ import org.junit.jupiter.api.Test;
  */
 class XdsResourcesTest {
   private static Cluster cluster(String name, int port) {
-    return Cluster.newBuilder()
-        .setName(name)
-        .setType(Cluster.DiscoveryType.STATIC)
+    return StaticClusters.at(name, port).toBuilder()
         .setConnectTimeout(Duration.newBuilder().setSeconds(2))
-        .setLoadAssignment(
-            ClusterLoadAssignment.newBuilder()
-                .setClusterName(name)
-                .addEndpoints(
-                    LocalityLbEndpoints.newBuilder()
-                        .addLbEndpoints(
-                            LbEndpoint.newBuilder()
-                                .setEndpoint(
-                                    io.envoyproxy.envoy.config.endpoint.v3.Endpoint.newBuilder()
-                                        .setAddress(
-                                            Address.newBuilder()
-                                                .setSocketAddress(
-                                                    SocketAddress.newBuilder()
-                                                        .setAddress("127.0.0.1")
-                                                        .setPortValue(port)))))))
         .build();
   }
 

@@ -39,9 +39,6 @@ public final class DirectoryConfigSource implements RateLimitConfigSource {
   // Only touched on the watcher's thread.
   private final Map<String, EnvoyConfigLoader.FileResult> lastGood = new HashMap<>();
   private long version;
-  // The inputs of the last load: the watcher's resources and the YAML files' texts.
-  private LoadResult lastResources;
-  private Map<Path, String> lastTexts = Map.of();
 
   public DirectoryConfigSource(Path directory, String ambassadorId, Duration pollInterval) {
     this.directory = directory;
@@ -52,49 +49,33 @@ public final class DirectoryConfigSource implements RateLimitConfigSource {
   @Override
   public void start(Consumer<Update> listener) {
     watcher =
-        ConfigWatcher.builder(
-                directory,
-                resources -> {
-                  Update update = load(resources);
-                  if (update != null) {
-                    listener.accept(update);
-                  }
-                })
+        ConfigWatcher.builder(directory, resources -> listener.accept(load(resources)))
             .ambassadorId(ambassadorId)
+            // Reads YAML only: another file changing (a log written here) is no reason to load.
+            .otherFilesMatter(false)
             .pollInterval(pollInterval)
             .quietPeriod(pollInterval.multipliedBy(2))
             .build();
     watcher.start();
   }
 
-  /**
-   * Combines the watcher's resources with the envoyproxy files; runs on the watcher thread. Null
-   * when neither changed since the last load: the watcher also calls when a file that is not YAML
-   * changes (ext-authz reads API key files), and this service reads none.
-   */
+  /** Combines the watcher's resources with the envoyproxy files; runs on the watcher thread. */
   Update load(LoadResult resources) {
     long started = System.nanoTime();
-    Map<Path, String> texts = new java.util.LinkedHashMap<>();
-    for (Path file : yamlFiles()) {
-      try {
-        texts.put(file, Files.readString(file, StandardCharsets.UTF_8));
-      } catch (IOException | UncheckedIOException e) {
-        // the resource loader reports unreadable files
-      }
-    }
-    if (resources == lastResources && texts.equals(lastTexts)) {
-      return null;
-    }
     List<ConfigError> problems = new ArrayList<>();
     List<EnvoyConfigLoader.FileResult> files = new ArrayList<>();
     Set<String> envoyOrigins = new HashSet<>(lastGood.keySet());
-    for (Map.Entry<Path, String> entry : texts.entrySet()) {
-      Path file = entry.getKey();
-      String text = entry.getValue();
+    for (Path file : yamlFiles()) {
       String origin =
           Files.isDirectory(directory)
               ? directory.relativize(file).toString()
               : file.getFileName().toString();
+      String text;
+      try {
+        text = Files.readString(file, StandardCharsets.UTF_8);
+      } catch (IOException | UncheckedIOException e) {
+        continue; // the resource loader reports unreadable files
+      }
       boolean envoy =
           EnvoyConfigLoader.firstDocument(text, origin)
               .map(EnvoyConfigLoader::isEnvoyFormat)
@@ -135,9 +116,6 @@ public final class DirectoryConfigSource implements RateLimitConfigSource {
     problems.addAll(assembler.problems());
     RateLimitConfig config = assembler.build(++version);
     Update update = new Update(config, problems);
-    // Remembered once the load is built: one that failed is tried again on the next call.
-    lastResources = resources;
-    lastTexts = texts;
     LoadLog.log(
         update, "dir=" + directory + " envoy_files=" + files.size(), System.nanoTime() - started);
     return update;

@@ -159,7 +159,7 @@ public final class RedisStore implements RateLimitStore {
     }
     Context context = Vertx.currentContext();
     if (context == null || !Context.isOnEventLoopThread()) {
-      return single(eval(List.of(hits)));
+      return eval(List.of(hits)).map(all -> accepted(all.get(0)));
     }
     Batch batch = batches.get();
     if (batch == null || batch.sent) {
@@ -205,19 +205,22 @@ public final class RedisStore implements RateLimitStore {
   /** A request's verdicts, or its failure when Redis refused its write (marked by the script). */
   private static void settle(Promise<List<Verdict>> answer, List<Verdict> verdicts) {
     if (verdicts == WRITE_REFUSED) {
-      answer.fail(new IllegalStateException("redis: refused to write this request's counters"));
+      answer.fail(refused());
     } else {
       answer.complete(verdicts);
     }
   }
 
-  private static Future<List<Verdict>> single(Future<List<List<Verdict>>> call) {
-    return call.compose(
-        all -> {
-          Promise<List<Verdict>> answer = Promise.promise();
-          settle(answer, all.get(0));
-          return answer.future();
-        });
+  /** The verdicts of a request that Redis decided; throws for one whose write it refused. */
+  private static List<Verdict> accepted(List<Verdict> verdicts) {
+    if (verdicts == WRITE_REFUSED) {
+      throw refused();
+    }
+    return verdicts;
+  }
+
+  private static IllegalStateException refused() {
+    return new IllegalStateException("redis: refused to write this request's counters");
   }
 
   private Future<List<Verdict>> applyBySlot(List<Hit> hits) {
@@ -226,7 +229,7 @@ public final class RedisStore implements RateLimitStore {
       bySlot.computeIfAbsent(Crc16.slot(keyOf(hits.get(i).key())), s -> new ArrayList<>()).add(i);
     }
     if (bySlot.size() == 1) {
-      return single(eval(List.of(hits)));
+      return eval(List.of(hits)).map(all -> accepted(all.get(0)));
     }
     List<Future<List<List<Verdict>>>> calls = new ArrayList<>();
     List<List<Integer>> groups = new ArrayList<>(bySlot.values());
@@ -238,11 +241,7 @@ public final class RedisStore implements RateLimitStore {
             done -> {
               Verdict[] out = new Verdict[hits.size()];
               for (int g = 0; g < groups.size(); g++) {
-                List<Verdict> verdicts = calls.get(g).result().get(0);
-                if (verdicts == WRITE_REFUSED) {
-                  throw new IllegalStateException(
-                      "redis: refused to write this request's counters");
-                }
+                List<Verdict> verdicts = accepted(calls.get(g).result().get(0));
                 for (int j = 0; j < verdicts.size(); j++) {
                   out[groups.get(g).get(j)] = verdicts.get(j);
                 }
