@@ -83,7 +83,7 @@ public final class EdgeProxy {
       if (existing != null && existing.settings().equals(entry.getValue())) {
         running.put(entry.getKey(), existing);
       } else {
-        ClusterRuntime fresh = new ClusterRuntime(vertx, entry.getValue());
+        ClusterRuntime fresh = new ClusterRuntime(vertx, entry.getValue(), Listeners.INSTANCES);
         fresh.start();
         running.put(entry.getKey(), fresh);
       }

@@ -1,40 +1,86 @@
 package dev.gatehouse.proxy.upstream;
 
+import io.netty.channel.EventLoop;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
+import io.vertx.grpc.client.GrpcClient;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A running cluster: its connection pool (one Vert.x HTTP client, HTTP/1.1 keep-alive or h2
+ * A running cluster: its connection pools (Vert.x HTTP clients, HTTP/1.1 keep-alive or h2
  * multiplexed), the endpoint picker, circuit-breaker counters, outlier detection and the active
  * health checker. Replaced whole when its settings change; kept (with its connections and endpoint
  * state) when an update leaves them equal.
+ *
+ * <p>Like Envoy's per-worker pools, each event loop that sends requests has a pool of its own, so a
+ * request and its upstream connection always share a thread. Vert.x's shared pool hands a request
+ * the connection that answered last, whatever loop that connection lives on, and every such request
+ * then crosses threads twice (the write, then each response event), waking the other loop each
+ * time. {@code max_connections} and {@code max_pending_requests} are divided evenly among the
+ * listener's event loops; a cluster whose limit is smaller than the number of loops keeps one
+ * shared pool instead, so that the limit stays exact. Health checks use a pool of their own, as
+ * Envoy's do.
  */
 public final class ClusterRuntime implements AutoCloseable {
+  private final Vertx vertx;
   private final ClusterSettings settings;
-  private final HttpClientAgent client;
+
+  /** How many pools share the connection limits: 1, or one per event loop serving requests. */
+  private final int shares;
+
+  /** The pool of requests sent from outside an event loop, and of health checks. */
+  private final Pool shared;
+
+  private final ConcurrentMap<EventLoop, Pool> byLoop = new ConcurrentHashMap<>();
+  private volatile boolean closed;
   private final EndpointPicker picker;
   private final OutlierDetector outliers;
   private final HealthChecker healthChecker;
   private final AtomicInteger activeRequests = new AtomicInteger();
   private final AtomicInteger activeRetries = new AtomicInteger();
-  private final io.vertx.grpc.client.GrpcClient grpc;
 
-  public ClusterRuntime(Vertx vertx, ClusterSettings settings) {
+  /**
+   * @param loops the event loops that send requests to the cluster (the listener's instances)
+   */
+  public ClusterRuntime(Vertx vertx, ClusterSettings settings, int loops) {
+    this.vertx = vertx;
     this.settings = settings;
-    this.client =
-        vertx.httpClientBuilder().with(clientOptions(settings)).with(poolOptions(settings)).build();
+    ClusterSettings.Thresholds limits = settings.thresholds();
+    boolean divisible =
+        limits.maxConnections() >= loops
+            && (limits.maxPendingRequests() < 0 || limits.maxPendingRequests() >= loops);
+    this.shares = divisible ? Math.max(1, loops) : 1;
+    this.shared = new Pool(vertx, settings, shares);
     this.picker = new EndpointPicker(settings);
     this.outliers = new OutlierDetector(settings.outlier(), settings.endpoints());
     this.healthChecker =
-        settings.healthCheck() == null ? null : new HealthChecker(vertx, client, settings);
-    this.grpc = io.vertx.grpc.client.GrpcClient.client(vertx, client);
+        settings.healthCheck() == null ? null : new HealthChecker(vertx, shared.http, settings);
+  }
+
+  /** One connection pool, and a gRPC client over it. */
+  private static final class Pool {
+    final HttpClientAgent http;
+    final GrpcClient grpc;
+
+    Pool(Vertx vertx, ClusterSettings settings, int shares) {
+      this.http =
+          vertx
+              .httpClientBuilder()
+              .with(clientOptions(settings))
+              .with(poolOptions(settings, shares))
+              .build();
+      this.grpc = GrpcClient.client(vertx, http);
+    }
   }
 
   private static HttpClientOptions clientOptions(ClusterSettings settings) {
@@ -72,13 +118,15 @@ public final class ClusterRuntime implements AutoCloseable {
     return options;
   }
 
-  private static PoolOptions poolOptions(ClusterSettings settings) {
+  private static PoolOptions poolOptions(ClusterSettings settings, int shares) {
     ClusterSettings.Thresholds limits = settings.thresholds();
+    int connections = Math.max(1, limits.maxConnections() / shares);
+    int pending = limits.maxPendingRequests();
     return new PoolOptions()
-        .setHttp1MaxSize(Math.max(1, limits.maxConnections()))
-        .setHttp2MaxSize(Math.max(1, Math.min(limits.maxConnections(), 8)))
-        .setMaxWaitQueueSize(limits.maxPendingRequests())
-        // Connections on the event loop of the request that opens them: no hop between loops.
+        .setHttp1MaxSize(connections)
+        .setHttp2MaxSize(Math.max(1, Math.min(connections, 8)))
+        .setMaxWaitQueueSize(pending < 0 ? pending : Math.max(1, pending / shares))
+        // Connections on the event loop of the request that opens them.
         .setEventLoopSize(0);
   }
 
@@ -90,13 +138,39 @@ public final class ClusterRuntime implements AutoCloseable {
     return settings.name();
   }
 
+  /** The connection pool of the calling event loop. */
   public HttpClientAgent client() {
-    return client;
+    return pool().http;
   }
 
-  /** A gRPC client over this cluster's connections, for the ext_authz and rate-limit services. */
-  public io.vertx.grpc.client.GrpcClient grpc() {
-    return grpc;
+  /**
+   * A gRPC client over the calling event loop's connections, for the ext_authz and rate-limit
+   * services.
+   */
+  public GrpcClient grpc() {
+    return pool().grpc;
+  }
+
+  private Pool pool() {
+    if (shares == 1 || closed) {
+      return shared;
+    }
+    Context context = Vertx.currentContext();
+    if (!(context instanceof ContextInternal internal) || !context.isEventLoopContext()) {
+      return shared;
+    }
+    Pool pool =
+        byLoop.computeIfAbsent(
+            internal.nettyEventLoop(), loop -> new Pool(vertx, settings, shares));
+    if (closed) { // closed while this pool was made
+      pool.http.close();
+    }
+    return pool;
+  }
+
+  /** How many pools hold connections now: the shared one, and one per event loop that used it. */
+  int pools() {
+    return 1 + byLoop.size();
   }
 
   /** Starts active health checks, if the cluster has them. */
@@ -161,6 +235,8 @@ public final class ClusterRuntime implements AutoCloseable {
     if (healthChecker != null) {
       healthChecker.stop();
     }
-    client.close();
+    closed = true;
+    shared.http.close();
+    byLoop.values().forEach(pool -> pool.http.close());
   }
 }
