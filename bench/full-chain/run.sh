@@ -34,9 +34,11 @@ events { worker_connections 4096; }
 http { access_log off; server { listen 127.0.0.1:$upstream; location / { return 200 "hello from the upstream\n"; } } }
 CONF
 nginx -c "$work/nginx.conf" -g 'daemon off;' &
-pids+=($!)
+nginx_pid=$!
+pids+=($nginx_pid)
 redis-server --port "$redis" --save '' --appendonly no >"$work/redis.log" 2>&1 &
-pids+=($!)
+redis_pid=$!
+pids+=($redis_pid)
 
 mkdir "$work/config"
 cat >"$work/config/chain.yaml" <<YAML
@@ -117,8 +119,19 @@ echo "$(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, $(java -version 2>&1 | head -1
 warm_until_steady plain "http://127.0.0.1:$http/plain/"
 warm_until_steady chain "http://127.0.0.1:$http/chain/" "Authorization: Bearer $token"
 
+# CPU time (ms) a process has used, user and system (its worker processes included for nginx).
+cpu_ms() { # pid...
+  local total=0 pid ticks
+  for pid in "$@"; do
+    for ticks in $(awk '{print $14 + $15}' /proc/"$pid"/task/*/stat 2>/dev/null); do total=$((total + ticks)); done
+  done
+  echo $((total * 1000 / $(getconf CLK_TCK)))
+}
+nginx_pids() { echo "$nginx_pid" $(pgrep -P "$nginx_pid" || true); }
+
 measure() { # name url [header]
-  local out rps p50 p99 errors
+  local out rps p50 p99 errors before_run before_redis before_nginx
+  before_run=$(cpu_ms "$run_pid"); before_redis=$(cpu_ms "$redis_pid"); before_nginx=$(cpu_ms $(nginx_pids))
   if [[ $# -eq 3 ]]; then
     out=$(timeout $((seconds + 30)) wrk -t1 -c"$connections" -d"${seconds}s" --latency -H "$3" "$2")
   else
@@ -129,6 +142,14 @@ measure() { # name url [header]
   p99=$(echo "$out" | awk '$1=="99%" {print $2}')
   errors=$(echo "$out" | awk '/Non-2xx|Socket errors/ {print}' | tr '\n' ' ')
   printf '%-12s %10s req/s  p50 %-9s p99 %-9s %s\n' "$1" "$rps" "$p50" "$p99" "$errors"
+  # Where the CPU went, per request: the gatehouse JVM (all four services), Redis, the upstream.
+  python3 - "$rps" "$seconds" "$(($(cpu_ms "$run_pid") - before_run))" \
+    "$(($(cpu_ms "$redis_pid") - before_redis))" "$(($(cpu_ms $(nginx_pids)) - before_nginx))" <<'PY'
+import sys
+rps, seconds = float(sys.argv[1]), float(sys.argv[2])
+run, redis, nginx = (int(x) * 1000 / (rps * seconds) for x in sys.argv[3:6])
+print(f"             CPU per request: gatehouse run {run:.0f} us, redis {redis:.0f} us, upstream nginx {nginx:.0f} us")
+PY
   eval "rps_$1=$rps"
 }
 measure plain "http://127.0.0.1:$http/plain/"

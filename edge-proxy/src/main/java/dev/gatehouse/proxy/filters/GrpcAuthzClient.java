@@ -3,6 +3,7 @@ package dev.gatehouse.proxy.filters;
 import com.google.protobuf.ByteString;
 import dev.gatehouse.proxy.upstream.ClusterRuntime;
 import dev.gatehouse.proxy.upstream.Endpoint;
+import dev.gatehouse.proxy.upstream.GrpcMethod;
 import io.envoyproxy.envoy.config.core.v3.Address;
 import io.envoyproxy.envoy.config.core.v3.HeaderValueOption;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
@@ -11,25 +12,16 @@ import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
 import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.grpc.client.GrpcClientResponse;
-import io.vertx.grpc.common.GrpcMessageDecoder;
-import io.vertx.grpc.common.GrpcMessageEncoder;
-import io.vertx.grpc.common.ServiceMethod;
-import io.vertx.grpc.common.ServiceName;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /** Envoy's ext_authz over gRPC v3 ({@code envoy.service.auth.v3.Authorization/Check}). */
 public final class GrpcAuthzClient implements AuthzClient {
-  private static final ServiceMethod<CheckResponse, CheckRequest> CHECK =
-      ServiceMethod.client(
-          ServiceName.create("envoy.service.auth.v3.Authorization"),
-          "Check",
-          GrpcMessageEncoder.encoder(),
-          GrpcMessageDecoder.decoder(CheckResponse.newBuilder()));
+  private static final GrpcMethod<CheckRequest, CheckResponse> CHECK =
+      GrpcMethod.of(
+          "envoy.service.auth.v3.Authorization", "Check", CheckResponse.getDefaultInstance());
 
   private final ClusterRuntime cluster;
   private final AuthzSettings settings;
@@ -48,16 +40,7 @@ public final class GrpcAuthzClient implements AuthzClient {
       return Future.failedFuture(e);
     }
     return cluster
-        .grpc()
-        .request(
-            io.vertx.core.net.SocketAddress.inetSocketAddress(endpoint.port(), endpoint.host()),
-            CHECK)
-        .compose(
-            request ->
-                request
-                    .timeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)
-                    .send(request(check)))
-        .compose(GrpcClientResponse::last)
+        .unary(endpoint, CHECK, request(check), settings.timeout())
         .map(GrpcAuthzClient::decision);
   }
 

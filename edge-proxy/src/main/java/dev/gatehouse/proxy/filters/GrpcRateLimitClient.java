@@ -2,29 +2,22 @@ package dev.gatehouse.proxy.filters;
 
 import dev.gatehouse.proxy.upstream.ClusterRuntime;
 import dev.gatehouse.proxy.upstream.Endpoint;
+import dev.gatehouse.proxy.upstream.GrpcMethod;
 import io.envoyproxy.envoy.extensions.common.ratelimit.v3.RateLimitDescriptor;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.net.SocketAddress;
-import io.vertx.grpc.client.GrpcClientResponse;
-import io.vertx.grpc.common.GrpcMessageDecoder;
-import io.vertx.grpc.common.GrpcMessageEncoder;
-import io.vertx.grpc.common.ServiceMethod;
-import io.vertx.grpc.common.ServiceName;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /** Envoy's global rate limiting over gRPC v3 ({@code RateLimitService/ShouldRateLimit}). */
 public final class GrpcRateLimitClient implements RateLimitClient {
-  private static final ServiceMethod<RateLimitResponse, RateLimitRequest> SHOULD_RATE_LIMIT =
-      ServiceMethod.client(
-          ServiceName.create("envoy.service.ratelimit.v3.RateLimitService"),
+  private static final GrpcMethod<RateLimitRequest, RateLimitResponse> SHOULD_RATE_LIMIT =
+      GrpcMethod.of(
+          "envoy.service.ratelimit.v3.RateLimitService",
           "ShouldRateLimit",
-          GrpcMessageEncoder.encoder(),
-          GrpcMessageDecoder.decoder(RateLimitResponse.newBuilder()));
+          RateLimitResponse.getDefaultInstance());
 
   private final ClusterRuntime cluster;
   private final RateLimitSettings settings;
@@ -56,14 +49,7 @@ public final class GrpcRateLimitClient implements RateLimitClient {
       request.addDescriptors(built);
     }
     return cluster
-        .grpc()
-        .request(
-            SocketAddress.inetSocketAddress(endpoint.port(), endpoint.host()), SHOULD_RATE_LIMIT)
-        .compose(
-            call ->
-                call.timeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)
-                    .send(request.build()))
-        .compose(GrpcClientResponse::last)
+        .unary(endpoint, SHOULD_RATE_LIMIT, request.build(), settings.timeout())
         .map(
             response ->
                 new Decision(

@@ -1,19 +1,26 @@
 package dev.gatehouse.proxy.upstream;
 
+import com.google.protobuf.Message;
 import io.netty.channel.EventLoop;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -42,6 +49,10 @@ public final class ClusterRuntime implements AutoCloseable {
   private final Pool shared;
 
   private final ConcurrentMap<EventLoop, Pool> byLoop = new ConcurrentHashMap<>();
+
+  /** Unary gRPC calls over h2c, for the ext_authz and rate-limit services; made on first use. */
+  private volatile UnaryGrpcChannels unary;
+
   private volatile boolean closed;
   private final EndpointPicker picker;
   private final OutlierDetector outliers;
@@ -143,11 +154,8 @@ public final class ClusterRuntime implements AutoCloseable {
     return pool().http;
   }
 
-  /**
-   * A gRPC client over the calling event loop's connections, for the ext_authz and rate-limit
-   * services.
-   */
-  public GrpcClient grpc() {
+  /** Vert.x's gRPC client over the calling event loop's connections. */
+  private GrpcClient grpc() {
     return pool().grpc;
   }
 
@@ -166,6 +174,45 @@ public final class ClusterRuntime implements AutoCloseable {
       pool.http.close();
     }
     return pool;
+  }
+
+  /**
+   * A unary gRPC call to {@code endpoint}, failing past {@code timeout} (none when zero). Over
+   * cleartext from an event loop it goes through {@link UnaryGrpcChannels}, on the caller's thread;
+   * over TLS, or from outside an event loop, through Vert.x's gRPC client.
+   */
+  public <Q extends Message, R extends Message> Future<R> unary(
+      Endpoint endpoint, GrpcMethod<Q, R> method, Q request, Duration timeout) {
+    long millis = timeout.toMillis();
+    Context context = Vertx.currentContext();
+    if (settings.tls() == null
+        && context instanceof ContextInternal internal
+        && context.isEventLoopContext()) {
+      return channels().call(internal, endpoint, method, request, millis);
+    }
+    return grpc()
+        .request(SocketAddress.inetSocketAddress(endpoint.port(), endpoint.host()), method.vertx())
+        .compose(
+            call -> (millis > 0 ? call.timeout(millis, TimeUnit.MILLISECONDS) : call).send(request))
+        .compose(GrpcClientResponse::last);
+  }
+
+  private UnaryGrpcChannels channels() {
+    UnaryGrpcChannels channels = unary;
+    if (channels == null) {
+      synchronized (this) {
+        channels = unary;
+        if (channels == null) {
+          channels =
+              new UnaryGrpcChannels((VertxInternal) vertx, name(), settings.connectTimeout());
+          unary = channels;
+          if (closed) {
+            channels.close();
+          }
+        }
+      }
+    }
+    return channels;
   }
 
   /** How many pools hold connections now: the shared one, and one per event loop that used it. */
@@ -236,6 +283,10 @@ public final class ClusterRuntime implements AutoCloseable {
       healthChecker.stop();
     }
     closed = true;
+    UnaryGrpcChannels channels = unary;
+    if (channels != null) {
+      channels.close();
+    }
     shared.http.close();
     byLoop.values().forEach(pool -> pool.http.close());
   }
