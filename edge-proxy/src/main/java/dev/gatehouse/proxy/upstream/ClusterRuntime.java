@@ -163,13 +163,12 @@ public final class ClusterRuntime implements AutoCloseable {
     if (shares == 1 || closed) {
       return shared;
     }
-    Context context = Vertx.currentContext();
-    if (!(context instanceof ContextInternal internal) || !context.isEventLoopContext()) {
+    ContextInternal context = eventLoopContext();
+    if (context == null) {
       return shared;
     }
     Pool pool =
-        byLoop.computeIfAbsent(
-            internal.nettyEventLoop(), loop -> new Pool(vertx, settings, shares));
+        byLoop.computeIfAbsent(context.nettyEventLoop(), loop -> new Pool(vertx, settings, shares));
     if (closed) { // closed while this pool was made
       pool.http.close();
     }
@@ -184,17 +183,23 @@ public final class ClusterRuntime implements AutoCloseable {
   public <Q extends Message, R extends Message> Future<R> unary(
       Endpoint endpoint, GrpcMethod<Q, R> method, Q request, Duration timeout) {
     long millis = timeout.toMillis();
-    Context context = Vertx.currentContext();
-    if (settings.tls() == null
-        && context instanceof ContextInternal internal
-        && context.isEventLoopContext()) {
-      return channels().call(internal, endpoint, method, request, millis);
+    ContextInternal context = eventLoopContext();
+    if (settings.tls() == null && context != null) {
+      return channels().call(context, endpoint, method, request, millis);
     }
     return grpc()
         .request(SocketAddress.inetSocketAddress(endpoint.port(), endpoint.host()), method.vertx())
         .compose(
             call -> (millis > 0 ? call.timeout(millis, TimeUnit.MILLISECONDS) : call).send(request))
         .compose(GrpcClientResponse::last);
+  }
+
+  /** The calling thread's Vert.x event-loop context, or null off an event loop. */
+  private static ContextInternal eventLoopContext() {
+    Context context = Vertx.currentContext();
+    return context instanceof ContextInternal internal && context.isEventLoopContext()
+        ? internal
+        : null;
   }
 
   private UnaryGrpcChannels channels() {

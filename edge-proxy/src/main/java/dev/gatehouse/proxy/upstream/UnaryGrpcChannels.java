@@ -35,7 +35,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -250,7 +249,7 @@ final class UnaryGrpcChannels implements AutoCloseable {
       if (active) {
         return;
       }
-      this.ctx = channel.pipeline().context(handler);
+      this.ctx = ctx; // the codec's own context
       active = true;
       List<Call<?>> ready = new ArrayList<>(waiting);
       waiting.clear();
@@ -538,11 +537,6 @@ final class UnaryGrpcChannels implements AutoCloseable {
         channel.close();
       }
       retire("cluster " + cluster + " was replaced");
-    }
-
-    @Override
-    public String toString() {
-      return "connection to " + authority + " on " + Objects.toString(key.loop());
     }
   }
 }
