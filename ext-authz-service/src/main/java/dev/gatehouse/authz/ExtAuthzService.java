@@ -3,6 +3,7 @@ package dev.gatehouse.authz;
 import dev.gatehouse.authz.admin.AdminServer;
 import dev.gatehouse.authz.admin.AuthzMetrics;
 import dev.gatehouse.authz.apikey.SecretSource;
+import dev.gatehouse.authz.grpc.AuthorizationServer;
 import dev.gatehouse.authz.policy.Policy;
 import dev.gatehouse.authz.policy.PolicyCompiler;
 import dev.gatehouse.authz.policy.PolicyEngine;
@@ -10,6 +11,7 @@ import dev.gatehouse.config.ConfigError;
 import dev.gatehouse.config.Kind;
 import dev.gatehouse.config.LoadResult;
 import dev.gatehouse.config.auth.AuthService;
+import dev.gatehouse.grpc.UnaryGrpcServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -27,9 +29,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The ext-authz service: gRPC ext_authz and the HTTP mode on every event loop, the admin endpoints,
- * and the configuration source feeding Filters and FilterPolicies into a {@link PolicyEngine}.
- * {@link #start} blocks until it serves; never call it on an event loop.
+ * The ext-authz service: gRPC ext_authz ({@link UnaryGrpcServer}) and the HTTP mode on {@code
+ * eventLoops} event loops, the admin endpoints, and the configuration source feeding Filters and
+ * FilterPolicies into a {@link PolicyEngine}. {@link #start} blocks until it serves; never call it
+ * on an event loop.
  */
 public final class ExtAuthzService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ExtAuthzService.class);
@@ -37,7 +40,8 @@ public final class ExtAuthzService implements AutoCloseable {
 
   /**
    * How to run: listen on {@code host}; a port of 0 picks a free one, a negative port disables that
-   * listener (HTTP mode, admin); {@code eventLoops} serving instances.
+   * listener (HTTP mode, admin); {@code eventLoops} event loops serve the gRPC connections and the
+   * HTTP mode.
    */
   public record Settings(
       ConfigSource config,
@@ -74,6 +78,7 @@ public final class ExtAuthzService implements AutoCloseable {
   private final List<String> deployments = new ArrayList<>();
   private volatile boolean ready;
   private volatile boolean configured;
+  private UnaryGrpcServer grpc;
   private int grpcPort;
   private int httpPort = -1;
   private HttpServer admin;
@@ -102,20 +107,31 @@ public final class ExtAuthzService implements AutoCloseable {
     FilterRegistry filters =
         new FilterRegistry(runtime, settings.secrets(), settings.extraFilters());
     settings.config().start(config -> apply(config, filters));
-    // All instances at once with the requested ports: Vert.x then shares each listener between
-    // them (port 0 included, which becomes one random port for all).
-    List<ServingVerticle> instances = new java.util.concurrent.CopyOnWriteArrayList<>();
-    deployments.add(
+    grpc =
         await(
-            vertx.deployVerticle(
-                () -> {
-                  ServingVerticle verticle = verticle(settings.grpcPort(), settings.httpPort());
-                  instances.add(verticle);
-                  return verticle;
-                },
-                new DeploymentOptions().setInstances(settings.eventLoops()))));
-    grpcPort = instances.get(0).grpcPort();
-    httpPort = instances.get(0).httpPort();
+            UnaryGrpcServer.listen(
+                vertx,
+                new UnaryGrpcServer.Options(
+                    settings.host(), settings.grpcPort(), settings.eventLoops(), null),
+                List.of(AuthorizationServer.method(this::check))));
+    grpcPort = grpc.port();
+    if (settings.httpPort() >= 0) {
+      // All instances at once with the requested port: Vert.x then shares the listener between
+      // them (port 0 included, which becomes one random port for all).
+      List<ServingVerticle> instances = new java.util.concurrent.CopyOnWriteArrayList<>();
+      deployments.add(
+          await(
+              vertx.deployVerticle(
+                  () -> {
+                    ServingVerticle verticle =
+                        new ServingVerticle(
+                            settings.host(), settings.httpPort(), this::check, pathPrefix::get);
+                    instances.add(verticle);
+                    return verticle;
+                  },
+                  new DeploymentOptions().setInstances(settings.eventLoops()))));
+      httpPort = instances.get(0).httpPort();
+    }
     if (settings.adminPort() >= 0) {
       admin =
           await(
@@ -129,10 +145,6 @@ public final class ExtAuthzService implements AutoCloseable {
         grpcPort,
         httpPort,
         admin == null ? "-" : admin.actualPort());
-  }
-
-  private ServingVerticle verticle(int grpc, int http) {
-    return new ServingVerticle(settings.host(), grpc, http, this::check, pathPrefix::get);
   }
 
   // The resources applied last (calls come from one watcher or subscription thread at a time).
@@ -235,6 +247,9 @@ public final class ExtAuthzService implements AutoCloseable {
   public void close() {
     ready = false;
     settings.config().close();
+    if (grpc != null) {
+      quietly(grpc.close());
+    }
     for (String id : deployments) {
       quietly(vertx.undeploy(id));
     }

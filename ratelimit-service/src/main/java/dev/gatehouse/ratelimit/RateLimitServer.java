@@ -1,6 +1,7 @@
 package dev.gatehouse.ratelimit;
 
 import dev.gatehouse.config.ConfigError;
+import dev.gatehouse.grpc.UnaryGrpcServer;
 import dev.gatehouse.ratelimit.admin.AdminRoutes;
 import dev.gatehouse.ratelimit.admin.RateLimitMetrics;
 import dev.gatehouse.ratelimit.config.ControlPlaneConfigSource;
@@ -11,17 +12,12 @@ import dev.gatehouse.ratelimit.limiter.RateLimiter;
 import dev.gatehouse.ratelimit.store.MemoryStore;
 import dev.gatehouse.ratelimit.store.RateLimitStore;
 import dev.gatehouse.ratelimit.store.RedisStore;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
-import io.vertx.grpc.server.GrpcServer;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,8 +27,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The ratelimit service: the configuration source, the store, the limiter, and the gRPC listener
- * (one per event loop, sharing the port). The admin endpoints are a {@link Router} for the caller
- * to mount on its admin port.
+ * ({@link UnaryGrpcServer}, its connections spread over {@code eventLoops} event loops). The admin
+ * endpoints are a {@link Router} for the caller to mount on its admin port.
  */
 public final class RateLimitServer {
   private static final Logger LOG = LoggerFactory.getLogger(RateLimitServer.class);
@@ -46,7 +42,7 @@ public final class RateLimitServer {
   private final AtomicBoolean configured = new AtomicBoolean();
   private volatile List<ConfigError> configProblems = List.of();
   private final AtomicInteger port = new AtomicInteger();
-  private final List<String> deployments = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private volatile UnaryGrpcServer grpc;
   private volatile boolean listening;
 
   private RateLimitServer(
@@ -124,11 +120,15 @@ public final class RateLimitServer {
                         }))
         .compose(
             prepared ->
-                vertx.deployVerticle(
-                    GrpcListener::new, new DeploymentOptions().setInstances(options.eventLoops())))
+                UnaryGrpcServer.listen(
+                    vertx,
+                    new UnaryGrpcServer.Options(
+                        options.host(), options.grpcPort(), options.eventLoops(), tls()),
+                    List.of(RateLimitGrpcService.method(limiter))))
         .onSuccess(
-            id -> {
-              deployments.add(id);
+            listener -> {
+              grpc = listener;
+              port.set(listener.port());
               listening = true;
               LOG.info(
                   "ratelimit listening: port={} tls={} store={} on_store_error={} budget_ms={}",
@@ -141,49 +141,12 @@ public final class RateLimitServer {
         .mapEmpty();
   }
 
-  /** One gRPC listener on its own event loop; Vert.x shares the port between them. */
-  private final class GrpcListener extends VerticleBase {
-    @Override
-    public Future<?> start() {
-      GrpcServer grpc = new RateLimitGrpcService(limiter).bindTo(GrpcServer.server(vertx));
-      HttpServerOptions http =
-          new HttpServerOptions()
-              .setHost(options.host())
-              // A negative port makes Vert.x share one random port between the listeners.
-              .setPort(options.grpcPort() == 0 ? -1 : options.grpcPort())
-              .setHttp2ClearTextEnabled(true)
-              .setTcpNoDelay(true);
-      if (options.tlsCert() != null) {
-        http.setSsl(true)
-            .setUseAlpn(true)
-            .setKeyCertOptions(
-                new PemKeyCertOptions()
-                    .setCertPath(options.tlsCert().toString())
-                    .setKeyPath(options.tlsKey().toString()));
-      }
-      return vertx
-          .createHttpServer(http)
-          .connectionHandler(RateLimitServer::consolidateFlushes)
-          .requestHandler(grpc)
-          .listen()
-          .onSuccess((HttpServer bound) -> port.compareAndSet(0, bound.actualPort()));
-    }
-  }
-
-  /**
-   * Answers are written when Redis replies, outside any read of the gRPC connection, and Vert.x
-   * flushes such a write at once: two or three socket writes per answer (headers, message,
-   * trailers). Consolidating the flushes of one event-loop turn sends every answer ready in that
-   * turn in one write. Reaches the Netty channel through Vert.x's connection class (not public API,
-   * so checked: without it the answers are only flushed one by one).
-   */
-  private static void consolidateFlushes(io.vertx.core.http.HttpConnection connection) {
-    if (connection instanceof io.vertx.core.net.impl.ConnectionBase base) {
-      base.channel()
-          .pipeline()
-          .addFirst(
-              "gatehouse-flush", new io.netty.handler.flush.FlushConsolidationHandler(256, true));
-    }
+  private PemKeyCertOptions tls() {
+    return options.tlsCert() == null
+        ? null
+        : new PemKeyCertOptions()
+            .setCertPath(options.tlsCert().toString())
+            .setKeyPath(options.tlsKey().toString());
   }
 
   /** The problems of the configuration served now (file, line, field), errors and warnings. */
@@ -226,8 +189,8 @@ public final class RateLimitServer {
   public Future<Void> close() {
     source.close();
     limiter.close();
-    return Future.all(deployments.stream().distinct().map(vertx::undeploy).toList())
-        .<Void>mapEmpty()
+    UnaryGrpcServer listener = grpc;
+    return (listener == null ? Future.<Void>succeededFuture() : listener.close())
         .eventually(store::close);
   }
 }

@@ -17,7 +17,7 @@ import java.util.Objects;
  * @param grpcPort 0 picks a free port
  * @param tlsCert PEM certificate chain for h2 (TLS); null serves h2c only
  * @param tlsKey PEM private key for {@code tlsCert}
- * @param eventLoops gRPC listener instances, one per event loop
+ * @param eventLoops event loops serving the gRPC connections (each connection stays on one)
  * @param pollInterval how often the config directory is checked
  * @param controlPlane control-plane members ({@code host:port}) to take the configuration from, as
  *     a Hazelcast client, instead of {@code configDir}; empty: {@code configDir}

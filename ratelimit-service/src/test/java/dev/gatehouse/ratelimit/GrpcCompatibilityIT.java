@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.protobuf.Struct;
 import com.google.protobuf.UInt64Value;
 import com.google.protobuf.Value;
+import dev.gatehouse.grpc.GrpcFailure;
+import dev.gatehouse.grpc.UnaryGrpcServer;
 import io.envoyproxy.envoy.config.core.v3.HeaderValue;
 import io.envoyproxy.envoy.extensions.common.ratelimit.v3.RateLimitDescriptor;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
@@ -20,8 +22,6 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientResponse;
@@ -30,7 +30,6 @@ import io.vertx.grpc.common.GrpcMessageEncoder;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.common.ServiceName;
-import io.vertx.grpc.server.GrpcServer;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -41,10 +40,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Proves the version choice of the root pom: Vert.x 5.0.7's gRPC server and client, protobuf-java
- * 4.29.3 at run time, and the Envoy RLS v3 classes of io.envoyproxy.controlplane:api 1.0.49
- * (generated for protobuf 3.25) talk to each other, and to grpc-java 1.70.0's own client, over a
- * real h2c connection on loopback.
+ * Proves the version choice of the root pom: the service's gRPC server ({@link UnaryGrpcServer}),
+ * Vert.x 5.0.7's gRPC client, protobuf-java 4.29.3 at run time, and the Envoy RLS v3 classes of
+ * io.envoyproxy.controlplane:api 1.0.49 (generated for protobuf 3.25) talk to each other, and to
+ * grpc-java 1.70.0's own client, over a real h2c connection on loopback.
  */
 class GrpcCompatibilityIT {
 
@@ -52,12 +51,6 @@ class GrpcCompatibilityIT {
   private static final String SHOULD_RATE_LIMIT =
       RateLimitServiceGrpc.getShouldRateLimitMethod().getBareMethodName();
 
-  private static final ServiceMethod<RateLimitRequest, RateLimitResponse> SERVER_METHOD =
-      ServiceMethod.server(
-          RLS,
-          SHOULD_RATE_LIMIT,
-          GrpcMessageEncoder.encoder(),
-          GrpcMessageDecoder.decoder(RateLimitRequest.newBuilder()));
   private static final ServiceMethod<RateLimitResponse, RateLimitRequest> CLIENT_METHOD =
       ServiceMethod.client(
           RLS,
@@ -66,37 +59,28 @@ class GrpcCompatibilityIT {
           GrpcMessageDecoder.decoder(RateLimitResponse.newBuilder()));
 
   private static Vertx vertx;
-  private static HttpServer server;
+  private static UnaryGrpcServer server;
   private static final List<RateLimitRequest> received = new CopyOnWriteArrayList<>();
 
   @BeforeAll
   static void startRateLimitServer() throws Exception {
     vertx = Vertx.vertx();
-    GrpcServer grpc = GrpcServer.server(vertx);
-    grpc.callHandler(
-        SERVER_METHOD,
-        call ->
-            call.handler(
-                request -> {
-                  received.add(request);
-                  if (request.getDomain().isEmpty()) {
-                    call.response()
-                        .status(GrpcStatus.INVALID_ARGUMENT)
-                        .statusMessage("domain: '' (expected: not empty)")
-                        .end();
-                  } else {
-                    call.response().end(echoStatuses(request));
-                  }
-                }));
     server =
-        vertx
-            .createHttpServer(
-                new HttpServerOptions()
-                    .setHost("127.0.0.1")
-                    .setPort(0)
-                    .setHttp2ClearTextEnabled(true))
-            .requestHandler(grpc)
-            .listen()
+        UnaryGrpcServer.listen(
+                vertx,
+                new UnaryGrpcServer.Options("127.0.0.1", 0, 1, null),
+                List.of(
+                    UnaryGrpcServer.method(
+                        RateLimitServiceGrpc.getShouldRateLimitMethod(),
+                        request -> {
+                          received.add(request);
+                          return request.getDomain().isEmpty()
+                              ? Future.failedFuture(
+                                  new GrpcFailure(
+                                      Status.Code.INVALID_ARGUMENT,
+                                      "domain: '' (expected: not empty)"))
+                              : Future.succeededFuture(echoStatuses(request));
+                        })))
             .await(10, TimeUnit.SECONDS);
   }
 
@@ -111,21 +95,20 @@ class GrpcCompatibilityIT {
   }
 
   @Test
-  void generatedServiceDescriptorNamesTheMethodVertxServes() {
-    assertThat(SERVER_METHOD.fullMethodName())
+  void generatedServiceDescriptorNamesTheMethodVertxCalls() {
+    assertThat(CLIENT_METHOD.fullMethodName())
         .isEqualTo("envoy.service.ratelimit.v3.RateLimitService/ShouldRateLimit")
         .isEqualTo(RateLimitServiceGrpc.getShouldRateLimitMethod().getFullMethodName());
   }
 
   @Test
-  void vertxClientAndServerRoundTripTheEnvoyRateLimitMessages() throws Exception {
+  void vertxClientAndOurServerRoundTripTheEnvoyRateLimitMessages() throws Exception {
     RateLimitRequest request = twoDescriptorRequest();
     GrpcClient client = GrpcClient.client(vertx);
     try {
       RateLimitResponse response =
           client
-              .request(
-                  SocketAddress.inetSocketAddress(server.actualPort(), "127.0.0.1"), CLIENT_METHOD)
+              .request(SocketAddress.inetSocketAddress(server.port(), "127.0.0.1"), CLIENT_METHOD)
               .compose(call -> call.send(request))
               .compose(GrpcClientResponse::last)
               .await(10, TimeUnit.SECONDS);
@@ -139,10 +122,10 @@ class GrpcCompatibilityIT {
   }
 
   @Test
-  void grpcJavaClientGetsTheSameAnswerFromTheVertxServer() {
+  void grpcJavaClientGetsTheSameAnswerFromOurServer() {
     RateLimitRequest request = twoDescriptorRequest();
     ManagedChannel channel =
-        ManagedChannelBuilder.forAddress("127.0.0.1", server.actualPort()).usePlaintext().build();
+        ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
     try {
       RateLimitResponse response =
           RateLimitServiceGrpc.newBlockingStub(channel)
@@ -162,7 +145,7 @@ class GrpcCompatibilityIT {
     RateLimitRequest invalid = RateLimitRequest.newBuilder().setHitsAddend(1).build();
 
     ManagedChannel channel =
-        ManagedChannelBuilder.forAddress("127.0.0.1", server.actualPort()).usePlaintext().build();
+        ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
     try {
       assertThatThrownBy(
               () ->
@@ -184,8 +167,7 @@ class GrpcCompatibilityIT {
     try {
       GrpcClientResponse<RateLimitRequest, RateLimitResponse> response =
           client
-              .request(
-                  SocketAddress.inetSocketAddress(server.actualPort(), "127.0.0.1"), CLIENT_METHOD)
+              .request(SocketAddress.inetSocketAddress(server.port(), "127.0.0.1"), CLIENT_METHOD)
               .compose(call -> call.send(invalid))
               .await(10, TimeUnit.SECONDS);
       Future<Void> ended = response.end().otherwise((Void) null);

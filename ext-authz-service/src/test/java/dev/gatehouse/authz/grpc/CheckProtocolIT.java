@@ -6,6 +6,7 @@ import dev.gatehouse.authz.AuthzRequest;
 import dev.gatehouse.authz.CheckClient;
 import dev.gatehouse.authz.HeaderMutations;
 import dev.gatehouse.authz.Verdict;
+import dev.gatehouse.grpc.UnaryGrpcServer;
 import io.envoyproxy.envoy.config.core.v3.HeaderValueOption;
 import io.envoyproxy.envoy.config.core.v3.HeaderValueOption.HeaderAppendAction;
 import io.envoyproxy.envoy.service.auth.v3.AttributeContext;
@@ -13,9 +14,6 @@ import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
 import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
-import io.vertx.grpc.server.GrpcServer;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,7 +26,7 @@ import org.junit.jupiter.api.Test;
 /** The ext_authz v3 wire contract, over a real h2c connection. */
 class CheckProtocolIT {
   private static Vertx vertx;
-  private static HttpServer server;
+  private static UnaryGrpcServer server;
   private static CheckClient client;
   private static final AtomicReference<AuthzRequest> seen = new AtomicReference<>();
   private static final AtomicReference<Verdict> answer = new AtomicReference<>();
@@ -36,23 +34,21 @@ class CheckProtocolIT {
   @BeforeAll
   static void start() throws Exception {
     vertx = Vertx.vertx();
-    GrpcServer grpc =
-        AuthorizationServer.register(
-            GrpcServer.server(vertx),
-            request -> {
-              seen.set(request);
-              Verdict verdict = answer.get();
-              return verdict == null
-                  ? Future.failedFuture(new IllegalStateException("no answer"))
-                  : Future.succeededFuture(verdict);
-            });
     server =
-        vertx
-            .createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(true))
-            .requestHandler(grpc)
-            .listen(0, "127.0.0.1")
+        UnaryGrpcServer.listen(
+                vertx,
+                new UnaryGrpcServer.Options("127.0.0.1", 0, 1, null),
+                List.of(
+                    AuthorizationServer.method(
+                        request -> {
+                          seen.set(request);
+                          Verdict verdict = answer.get();
+                          return verdict == null
+                              ? Future.failedFuture(new IllegalStateException("no answer"))
+                              : Future.succeededFuture(verdict);
+                        })))
             .await(10, TimeUnit.SECONDS);
-    client = new CheckClient(vertx, server.actualPort());
+    client = new CheckClient(vertx, server.port());
   }
 
   @AfterAll
