@@ -82,6 +82,9 @@ public final class EdgeProxy {
       ClusterRuntime existing = clusters.get(entry.getKey());
       if (existing != null && existing.settings().equals(entry.getValue())) {
         running.put(entry.getKey(), existing);
+      } else if (existing != null && existing.takesEndpointsOf(entry.getValue())) {
+        existing.updateEndpoints(entry.getValue()); // EDS: connections and endpoint state stay
+        running.put(entry.getKey(), existing);
       } else {
         ClusterRuntime fresh = new ClusterRuntime(vertx, entry.getValue(), Listeners.INSTANCES);
         fresh.start();

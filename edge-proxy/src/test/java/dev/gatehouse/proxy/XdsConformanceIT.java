@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.Any;
 import dev.gatehouse.controlplane.xds.XdsCallbacks;
+import dev.gatehouse.proxy.upstream.ClusterRuntime;
+import dev.gatehouse.proxy.upstream.Endpoint;
 import dev.gatehouse.testkit.EchoUpstream;
 import dev.gatehouse.testkit.FreePorts;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
@@ -66,6 +68,7 @@ class XdsConformanceIT {
   private HttpServer xds;
   private EdgeProxy proxy;
   private int version;
+  private Cluster served; // the cluster served, when not cluster()
 
   @BeforeEach
   void start() throws Exception {
@@ -160,7 +163,7 @@ class XdsConformanceIT {
     cache.setSnapshot(
         "all",
         Snapshot.create(
-            List.of(cluster()),
+            List.of(served != null ? served : cluster()),
             "c" + version,
             List.of(),
             "e" + version,
@@ -176,6 +179,50 @@ class XdsConformanceIT {
    * 10,000 Mappings make an RDS response of about a megabyte, past gRPC's usual 256 KiB or 4 MiB
    * default message limits; the ADS stream must take it rather than fail and reconnect forever.
    */
+  @Test
+  void anEndpointChangeKeepsTheRunningClusterAndAnyOtherChangeReplacesIt() throws Exception {
+    Listener listener = listener(FreePorts.next(), null, HttpConnectionManager.newBuilder());
+    serve(listener, List.of());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> proxy.snapshot().clusters().containsKey("upstream"));
+    ClusterRuntime running = proxy.snapshot().clusters().get("upstream");
+    Endpoint endpoint = running.settings().endpoints().get(0);
+
+    Cluster scaled = cluster();
+    scaled =
+        scaled.toBuilder()
+            .setLoadAssignment(
+                scaled.getLoadAssignment().toBuilder()
+                    .setEndpoints(
+                        0,
+                        scaled.getLoadAssignment().getEndpoints(0).toBuilder()
+                            .addLbEndpoints(
+                                dev.gatehouse.proxy.xds.StaticClusters.at("other", 1)
+                                    .getLoadAssignment()
+                                    .getEndpoints(0)
+                                    .getLbEndpoints(0))))
+            .build();
+    served = scaled;
+    serve(listener, List.of());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> proxy.snapshot().clusters().get("upstream").settings().endpoints().size() == 2);
+    assertThat(proxy.snapshot().clusters().get("upstream")).isSameAs(running);
+    assertThat(running.settings().endpoints().get(0)).isSameAs(endpoint);
+
+    served =
+        scaled.toBuilder()
+            .setConnectTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(3))
+            .build();
+    serve(listener, List.of());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> proxy.snapshot().clusters().get("upstream") != running);
+    assertThat(callbacks.nacks()).isZero();
+  }
+
   @Test
   void aRouteConfigurationOfSeveralMegabytesIsApplied() throws Exception {
     VirtualHost.Builder host = routes().getVirtualHosts(0).toBuilder().clearRoutes();

@@ -27,7 +27,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A running cluster: its connection pools (Vert.x HTTP clients, HTTP/1.1 keep-alive or h2
  * multiplexed), the endpoint picker, circuit-breaker counters, outlier detection and the active
  * health checker. Replaced whole when its settings change; kept (with its connections and endpoint
- * state) when an update leaves them equal.
+ * state) when an update leaves them equal. An update that changes only the endpoints (EDS: a
+ * deployment scaled up or down) is applied in place, as Envoy does: the connection pools stay, and
+ * every endpoint that remains keeps its state (health, ejections, requests in flight).
  *
  * <p>Like Envoy's per-worker pools, each event loop that sends requests has a pool of its own, so a
  * request and its upstream connection always share a thread. Vert.x's shared pool hands a request
@@ -40,7 +42,22 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ClusterRuntime implements AutoCloseable {
   private final Vertx vertx;
+
+  /** The settings that do not change over the cluster's life (all but the endpoints). */
   private final ClusterSettings settings;
+
+  /** The endpoints now, and what picks among them; replaced whole by an endpoint update. */
+  private record Members(
+      ClusterSettings settings, EndpointPicker picker, OutlierDetector outliers) {
+    static Members of(ClusterSettings settings) {
+      return new Members(
+          settings,
+          new EndpointPicker(settings),
+          new OutlierDetector(settings.outlier(), settings.endpoints()));
+    }
+  }
+
+  private volatile Members members;
 
   /** How many pools share the connection limits: 1, or one per event loop serving requests. */
   private final int shares;
@@ -54,8 +71,6 @@ public final class ClusterRuntime implements AutoCloseable {
   private volatile UnaryGrpcChannels unary;
 
   private volatile boolean closed;
-  private final EndpointPicker picker;
-  private final OutlierDetector outliers;
   private final HealthChecker healthChecker;
   private final AtomicInteger activeRequests = new AtomicInteger();
   private final AtomicInteger activeRetries = new AtomicInteger();
@@ -72,8 +87,7 @@ public final class ClusterRuntime implements AutoCloseable {
             && (limits.maxPendingRequests() < 0 || limits.maxPendingRequests() >= loops);
     this.shares = divisible ? Math.max(1, loops) : 1;
     this.shared = new Pool(vertx, settings, shares);
-    this.picker = new EndpointPicker(settings);
-    this.outliers = new OutlierDetector(settings.outlier(), settings.endpoints());
+    this.members = Members.of(settings);
     this.healthChecker =
         settings.healthCheck() == null ? null : new HealthChecker(vertx, shared.http, settings);
   }
@@ -141,8 +155,34 @@ public final class ClusterRuntime implements AutoCloseable {
         .setEventLoopSize(0);
   }
 
+  /** The settings in force, with the endpoints now. */
   public ClusterSettings settings() {
-    return settings;
+    return members.settings();
+  }
+
+  /** Whether {@code next} differs from these settings in the endpoints only. */
+  public boolean takesEndpointsOf(ClusterSettings next) {
+    return settings.withEndpoints(next.endpoints()).equals(next);
+  }
+
+  /**
+   * Takes the endpoints of {@code next} (see {@link #takesEndpointsOf}). An endpoint that remains
+   * (same address and weight) stays the same object, with its state; requests in flight finish on
+   * the endpoint they picked. Connections to a removed endpoint are not used again; they close at
+   * the idle timeout or when the upstream closes them.
+   */
+  public void updateEndpoints(ClusterSettings next) {
+    java.util.Map<Endpoint, Endpoint> now = new java.util.HashMap<>();
+    for (Endpoint endpoint : members.settings().endpoints()) {
+      now.put(endpoint, endpoint);
+    }
+    List<Endpoint> endpoints =
+        next.endpoints().stream().map(endpoint -> now.getOrDefault(endpoint, endpoint)).toList();
+    ClusterSettings updated = settings.withEndpoints(endpoints);
+    members = Members.of(updated);
+    if (healthChecker != null) {
+      healthChecker.update(updated);
+    }
   }
 
   public String name() {
@@ -267,7 +307,7 @@ public final class ClusterRuntime implements AutoCloseable {
 
   /** An endpoint for one attempt; {@code avoid} is the previous attempt's endpoint, if any. */
   public Endpoint pick(long hash, Endpoint avoid) {
-    return picker.pick(hash, System.nanoTime(), avoid);
+    return members.picker().pick(hash, System.nanoTime(), avoid);
   }
 
   /**
@@ -275,7 +315,7 @@ public final class ClusterRuntime implements AutoCloseable {
    * when it ejected the endpoint.
    */
   public boolean record(Endpoint endpoint, int status) {
-    return outliers.record(endpoint, status, System.nanoTime());
+    return members.outliers().record(endpoint, status, System.nanoTime());
   }
 
   public int activeRequests() {

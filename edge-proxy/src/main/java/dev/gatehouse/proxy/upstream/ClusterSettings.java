@@ -29,6 +29,22 @@ public record ClusterSettings(
     endpoints = List.copyOf(endpoints);
   }
 
+  /** These settings with other endpoints. */
+  public ClusterSettings withEndpoints(List<Endpoint> other) {
+    return new ClusterSettings(
+        name,
+        policy,
+        other,
+        connectTimeout,
+        http2,
+        tls,
+        thresholds,
+        outlier,
+        healthCheck,
+        healthyPanicThreshold,
+        idleTimeout);
+  }
+
   /**
    * Upstream TLS: the SNI to send, the ALPN protocols to offer, an optional client certificate, and
    * the CA file to trust (the JVM's trust store when absent).

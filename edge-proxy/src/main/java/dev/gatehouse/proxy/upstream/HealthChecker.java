@@ -6,6 +6,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,7 +17,7 @@ import java.util.Map;
 final class HealthChecker {
   private final Vertx vertx;
   private final HttpClient client;
-  private final ClusterSettings settings;
+  private volatile ClusterSettings settings;
   private final ClusterSettings.HealthCheck check;
   // [successes, failures] per endpoint; touched only on the checker's own context.
   private final Map<Endpoint, int[]> streaks = new HashMap<>();
@@ -50,8 +51,16 @@ final class HealthChecker {
     }
   }
 
+  /** Checks the endpoints of {@code updated} from the next round on (same check settings). */
+  void update(ClusterSettings updated) {
+    settings = updated;
+  }
+
   private void probeAll() {
-    for (Endpoint endpoint : settings.endpoints()) {
+    List<Endpoint> endpoints = settings.endpoints();
+    // The streaks of endpoints removed since the last round go; the others carry on.
+    streaks.keySet().retainAll(new java.util.HashSet<>(endpoints));
+    for (Endpoint endpoint : endpoints) {
       probe(endpoint);
     }
   }

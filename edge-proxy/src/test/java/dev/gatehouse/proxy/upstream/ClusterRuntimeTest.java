@@ -112,6 +112,67 @@ class ClusterRuntimeTest {
     assertThat(cluster.pools()).isEqualTo(1);
   }
 
+  @Test
+  void endpointUpdateKeepsTheConnectionsAndTheStateOfEndpointsThatRemain() {
+    ClusterRuntime cluster = cluster(ClusterSettings.Thresholds.DEFAULTS);
+    Endpoint original = cluster.settings().endpoints().get(0);
+    String before = send(cluster, loopA, "/");
+    original.state().eject(System.nanoTime() - 1); // an ejection in its past, already over
+    HttpServer second = vertx.createHttpServer().requestHandler(r -> r.response().end("second"));
+    second.listen(0, "127.0.0.1").await();
+
+    ClusterSettings scaled =
+        cluster
+            .settings()
+            .withEndpoints(
+                List.of(
+                    new Endpoint("127.0.0.1", upstream.actualPort(), 1),
+                    new Endpoint("127.0.0.1", second.actualPort(), 1)));
+    assertThat(cluster.takesEndpointsOf(scaled)).isTrue();
+    cluster.updateEndpoints(scaled);
+
+    assertThat(cluster.settings().endpoints()).hasSize(2);
+    assertThat(cluster.settings().endpoints().get(0)).isSameAs(original);
+    assertThat(original.state().ejections()).isEqualTo(1);
+    assertThat(cluster.settings().endpoints().get(1).state().ejections()).isZero();
+    // The same connection carries the next request: the pool was kept.
+    assertThat(send(cluster, loopA, "/")).isEqualTo(before);
+  }
+
+  @Test
+  void endpointRemovedByAnUpdateIsNoLongerPicked() {
+    ClusterRuntime cluster = cluster(ClusterSettings.Thresholds.DEFAULTS);
+    Endpoint other = new Endpoint("127.0.0.1", 1, 1);
+
+    cluster.updateEndpoints(cluster.settings().withEndpoints(List.of(other)));
+
+    for (int i = 0; i < 10; i++) {
+      assertThat(cluster.pick(i, null)).isSameAs(other);
+    }
+  }
+
+  @Test
+  void changeBeyondTheEndpointsIsNotTakenInPlace() {
+    ClusterRuntime cluster = cluster(ClusterSettings.Thresholds.DEFAULTS);
+    ClusterSettings now = cluster.settings();
+    ClusterSettings otherLimits =
+        new ClusterSettings(
+            now.name(),
+            now.policy(),
+            List.of(new Endpoint("127.0.0.1", 1, 1)),
+            now.connectTimeout(),
+            now.http2(),
+            now.tls(),
+            new ClusterSettings.Thresholds(7, 1024, 1024, 3),
+            now.outlier(),
+            now.healthCheck(),
+            now.healthyPanicThreshold(),
+            now.idleTimeout());
+
+    assertThat(cluster.takesEndpointsOf(otherLimits)).isFalse();
+    assertThat(cluster.takesEndpointsOf(now.withEndpoints(List.of()))).isTrue();
+  }
+
   private ClusterRuntime cluster(ClusterSettings.Thresholds thresholds) {
     ClusterSettings base =
         ClusterTranslator.translate(StaticClusters.at("upstream", upstream.actualPort()), null);
