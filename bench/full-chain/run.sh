@@ -128,10 +128,19 @@ cpu_ms() { # pid...
   echo $((total * 1000 / $(getconf CLK_TCK)))
 }
 nginx_pids() { echo "$nginx_pid" $(pgrep -P "$nginx_pid" || true); }
+# Per thread of a process: "tid ticks name" (name without spaces).
+thread_ticks() { # pid
+  local stat
+  for stat in /proc/"$1"/task/*/stat; do
+    awk '{n=$0; sub(/^[^(]*\(/, "", n); sub(/\).*$/, "", n); gsub(/ /, "_", n);
+          r=$0; sub(/^.*\) /, "", r); split(r, f, " "); print $1, f[12] + f[13], n}' "$stat" 2>/dev/null
+  done
+}
 
 measure() { # name url [header]
   local out rps p50 p99 errors before_run before_redis before_nginx
   before_run=$(cpu_ms "$run_pid"); before_redis=$(cpu_ms "$redis_pid"); before_nginx=$(cpu_ms $(nginx_pids))
+  thread_ticks "$run_pid" >"$work/threads-before"
   if [[ $# -eq 3 ]]; then
     out=$(timeout $((seconds + 30)) wrk -t1 -c"$connections" -d"${seconds}s" --latency -H "$3" "$2")
   else
@@ -149,6 +158,22 @@ import sys
 rps, seconds = float(sys.argv[1]), float(sys.argv[2])
 run, redis, nginx = (int(x) * 1000 / (rps * seconds) for x in sys.argv[3:6])
 print(f"             CPU per request: gatehouse run {run:.0f} us, redis {redis:.0f} us, upstream nginx {nginx:.0f} us")
+PY
+  # The gatehouse JVM's busiest threads: how evenly the event loops share the work.
+  thread_ticks "$run_pid" >"$work/threads-after"
+  python3 - "$work/threads-before" "$work/threads-after" "$seconds" "$(getconf CLK_TCK)" <<'PY'
+import sys
+def read(path):
+    out = {}
+    for line in open(path):
+        tid, ticks, name = line.split(maxsplit=2)
+        out[tid] = (int(ticks), name.strip())
+    return out
+before, after = read(sys.argv[1]), read(sys.argv[2])
+seconds, hz = float(sys.argv[3]), int(sys.argv[4])
+busy = sorted(((t - before.get(tid, (0, n))[0], n) for tid, (t, n) in after.items()), reverse=True)
+print("             busiest threads (% of one core):",
+      ", ".join(f"{n} {d * 100 / hz / seconds:.0f}" for d, n in busy[:6] if d > 0))
 PY
   eval "rps_$1=$rps"
 }

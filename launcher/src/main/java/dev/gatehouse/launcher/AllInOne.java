@@ -17,6 +17,7 @@ import dev.gatehouse.proxy.EdgeProxyOptions;
 import dev.gatehouse.ratelimit.RateLimitServer;
 import dev.gatehouse.ratelimit.RateLimitServerOptions;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,9 +27,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The all-in-one mode: the control plane, the rate limit service, the ext_authz service and the
- * edge proxy in one process and one Vert.x instance, each on its usual port. The control plane is
- * the one Hazelcast member (on loopback); ext-authz joins it as a client when an OAuth2 Filter
- * first needs sessions. The services read the same directory as the control plane.
+ * edge proxy in one process and one Vert.x instance (one event loop per core), each on its usual
+ * port. The control plane is the one Hazelcast member (on loopback); ext-authz joins it as a client
+ * when an OAuth2 Filter first needs sessions. The services read the same directory as the control
+ * plane.
  *
  * <p>Admin endpoints: the control plane's on {@code adminPort} (diag, metrics), then ext-authz's,
  * ratelimit's and the edge proxy's on the three ports after it (all on any free port when {@code
@@ -53,7 +55,17 @@ final class AllInOne implements AutoCloseable {
     }
   }
 
-  private final Vertx vertx = Vertx.vertx();
+  /**
+   * One event loop per core, as nginx's {@code worker_processes auto} and Envoy's concurrency (not
+   * Vert.x's default of two per core): the edge proxy's listeners and both services' gRPC listeners
+   * then share the same loops, each carrying an even part of every request's work, and no more
+   * threads compete for the cores than there are cores.
+   */
+  private final Vertx vertx =
+      Vertx.vertx(
+          new VertxOptions()
+              .setEventLoopPoolSize(Math.max(1, Runtime.getRuntime().availableProcessors())));
+
   private final CloseStack started = new CloseStack();
   private ControlPlane controlPlane;
   private RateLimitServer rateLimit;
