@@ -78,6 +78,8 @@ pids+=($!)
 
 classpath_file="bench/target/classpath.txt"
 mkdir -p bench/target
+# What it runs is built and installed from this tree first, as bench/edge-proxy/run.sh does.
+mvn -B -q -o -pl grpc-server,edge-config,control-plane,edge-proxy install -DskipTests -Dspotless.check.skip=true
 mvn -B -q -o -pl bench dependency:build-classpath -Dmdep.outputFile="$PWD/$classpath_file" >/dev/null
 classes="bench/target/proxy-classes"
 rm -rf "$classes"

@@ -83,7 +83,7 @@ CONF
 haproxy -f "$work/haproxy.cfg" -db >"$work/haproxy.log" 2>&1 &
 pids+=($!)
 
-mvn -B -q -o -pl edge-config,control-plane,edge-proxy install -DskipTests -Dspotless.check.skip=true
+mvn -B -q -o -pl grpc-server,edge-config,control-plane,edge-proxy install -DskipTests -Dspotless.check.skip=true
 classpath_file="bench/target/classpath.txt"
 mkdir -p bench/target
 mvn -B -q -o -pl bench dependency:build-classpath -Dmdep.outputFile="$PWD/$classpath_file" >/dev/null

@@ -13,7 +13,7 @@ scenario="${1:-jwt}"
 seconds="${2:-15}"
 concurrency="${3:-128}"
 
-mvn -B -q -o -pl edge-config,testkit,ext-authz-service install -DskipTests -Dspotless.check.skip=true
+mvn -B -q -o -pl grpc-server,edge-config,testkit,ext-authz-service install -DskipTests -Dspotless.check.skip=true
 mvn -B -q -o -pl bench package -DskipTests -Dspotless.check.skip=true
 classpath_file="bench/target/classpath.txt"
 mvn -B -q -o -pl bench dependency:build-classpath -Dmdep.outputFile="$PWD/$classpath_file" >/dev/null

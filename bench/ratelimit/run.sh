@@ -21,12 +21,12 @@ client="${BENCH_CLIENT:-raw}"
 # Built in the worktree, never installed: ~/.m2 is shared, and a SNAPSHOT installed here would
 # leak into other builds. The classes of this tree come first on the classpath; the third-party
 # libraries come from bench's dependencies.
-mvn -B -q -o -pl edge-config,ratelimit-service compile -Dspotless.check.skip=true
+mvn -B -q -o -pl grpc-server,edge-config,ratelimit-service compile -Dspotless.check.skip=true
 classpath_file="bench/target/classpath.txt"
 mkdir -p bench/target
 mvn -B -q -o -pl bench dependency:build-classpath -DexcludeGroupIds=dev.gatehouse \
   -Dmdep.outputFile="$PWD/$classpath_file" >/dev/null
-echo -n "edge-config/target/classes:ratelimit-service/target/classes:" | cat - "$classpath_file" \
+echo -n "grpc-server/target/classes:edge-config/target/classes:ratelimit-service/target/classes:" | cat - "$classpath_file" \
   >"$classpath_file.tmp" && mv "$classpath_file.tmp" "$classpath_file"
 # Only this benchmark's classes: the other benchmarks of the module need not build for it to run.
 classes="bench/target/ratelimit-classes"
