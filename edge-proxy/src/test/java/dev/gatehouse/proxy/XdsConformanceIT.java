@@ -223,6 +223,28 @@ class XdsConformanceIT {
     assertThat(callbacks.nacks()).isZero();
   }
 
+  /**
+   * Receiving, applying and acknowledging an update takes milliseconds of CPU: on a loop that also
+   * serves requests, every request queued there would wait for it.
+   */
+  @Test
+  void theXdsStreamRunsOnALoopThatServesNoRequest() throws Exception {
+    serve(listener(FreePorts.next(), null, HttpConnectionManager.newBuilder()), List.of());
+    await().atMost(Duration.ofSeconds(10)).until(proxy::ready);
+    java.util.concurrent.CompletableFuture<Thread> ads =
+        new java.util.concurrent.CompletableFuture<>();
+    proxy.ads().context().runOnContext(v -> ads.complete(Thread.currentThread()));
+    Thread adsThread = ads.get(10, TimeUnit.SECONDS);
+    // Listeners serve on the loops of Vert.x's event-loop group, whichever of them they are given.
+    List<Thread> serving = new java.util.ArrayList<>();
+    for (io.netty.util.concurrent.EventExecutor loop :
+        ((io.vertx.core.internal.VertxInternal) vertx).nettyEventLoopGroup()) {
+      serving.add(loop.submit(Thread::currentThread).get(10, TimeUnit.SECONDS));
+    }
+    assertThat(serving).isNotEmpty().doesNotContain(adsThread);
+    assertThat(proxy.ads().context().isEventLoopContext()).isTrue();
+  }
+
   @Test
   void aRouteConfigurationOfSeveralMegabytesIsApplied() throws Exception {
     VirtualHost.Builder host = routes().getVirtualHosts(0).toBuilder().clearRoutes();

@@ -31,7 +31,10 @@ final class HealthChecker {
     this.check = settings.healthCheck();
   }
 
-  /** Starts on a context of its own, where every probe and its conclusion then run. */
+  /**
+   * Starts on the caller's context (edge-proxy's: the xDS client's, off the loops that serve
+   * requests), or a new one when called off any, where every probe and its conclusion then run.
+   */
   void start() {
     vertx
         .getOrCreateContext()

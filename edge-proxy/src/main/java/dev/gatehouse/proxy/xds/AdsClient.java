@@ -6,6 +6,7 @@ import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientRequest;
@@ -28,10 +29,12 @@ import org.slf4j.LoggerFactory;
  * reconnects with jittered exponential backoff, to the next control-plane address, and keeps
  * serving the last good configuration meanwhile.
  *
- * <p>Runs on one Vert.x context; {@code onUpdate} is called there after every accepted update.
- * Validating and compiling a response (10,000 routes take a while) runs on a worker thread, one
- * response at a time in the order they came, so that the event loop, which may also serve requests,
- * is never held up by it.
+ * <p>Runs on one Vert.x context of its own, on Vert.x's acceptor loop: a thread that only accepts
+ * connections and serves no request, so that receiving, applying and acknowledging an update never
+ * holds up the requests of a serving event loop. {@code onUpdate} is called there after every
+ * accepted update. Validating and compiling a response (10,000 routes take a while) runs on a
+ * worker thread, one response at a time in the order they came, so that even the acceptor loop is
+ * not held up by it.
  */
 public final class AdsClient {
   private static final Logger LOG = LoggerFactory.getLogger(AdsClient.class);
@@ -75,13 +78,30 @@ public final class AdsClient {
       throw new IllegalArgumentException("servers: [] (expected: at least one control plane)");
     }
     this.vertx = vertx;
-    this.context = vertx.getOrCreateContext();
+    this.context = controlContext(vertx);
     this.grpc =
         GrpcClient.client(
             vertx, new io.vertx.grpc.client.GrpcClientOptions().setMaxMessageSize(MAX_MESSAGE));
     this.servers = List.copyOf(servers);
     this.node = node;
     this.onUpdate = onUpdate;
+  }
+
+  /**
+   * A context on Vert.x's acceptor loop. Listeners serve requests on the other loops, which Vert.x
+   * hands out round-robin: a context from {@code getOrCreateContext()} shared one with requests.
+   */
+  private static Context controlContext(Vertx vertx) {
+    VertxInternal internal = (VertxInternal) vertx;
+    return internal
+        .contextBuilder()
+        .withEventLoop(internal.acceptorEventLoopGroup().next())
+        .build();
+  }
+
+  /** The context the stream runs on and updates are applied on. */
+  public Context context() {
+    return context;
   }
 
   public void start() {
