@@ -54,6 +54,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import javax.net.ssl.KeyManagerFactory;
 import org.slf4j.Logger;
@@ -75,13 +76,15 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>HTTP/2 only: cleartext with prior knowledge (h2c, as every gRPC client speaks it), or TLS
- *       with ALPN {@code h2} (a TLS client that offers no ALPN is taken as h2). No HTTP/1.1 and no
- *       h2c upgrade.
+ *       with ALPN {@code h2} (a TLS client that offers no ALPN, or no {@code h2}, is taken as h2:
+ *       an HTTP/1.1 client then fails on the HTTP/2 preface and is disconnected). No HTTP/1.1 and
+ *       no h2c upgrade.
  *   <li>Unary methods: one request message, answered once the client has ended its stream
  *       (answering a stream the client is still sending on makes grpc-java reset it).
  *   <li>Requests up to {@link #MAX_MESSAGE} (gRPC's default), at most {@link #MAX_BUFFERED} bytes
- *       of unfinished requests per connection, {@link #MAX_CONCURRENT_STREAMS} streams at once per
- *       connection; past those, RESOURCE_EXHAUSTED.
+ *       of unfinished requests per connection (past those, RESOURCE_EXHAUSTED), and {@link
+ *       #MAX_CONCURRENT_STREAMS} streams at once per connection (a stream past it is refused with
+ *       RST_STREAM REFUSED_STREAM, which gRPC clients retry or report as UNAVAILABLE).
  *   <li>No compression: a compressed message gets UNIMPLEMENTED (grpc-java, Envoy and edge-proxy
  *       send identity unless told otherwise); answers are never compressed.
  *   <li>{@code grpc-timeout} is not enforced here: the handlers have budgets of their own, and a
@@ -89,7 +92,9 @@ import org.slf4j.LoggerFactory;
  *   <li>Errors: an unknown method is UNIMPLEMENTED, a message that does not parse INVALID_ARGUMENT,
  *       a handler's {@link GrpcFailure} its own status, any other failure INTERNAL with a fixed
  *       message (the detail is logged). A method other than POST gets HTTP 405, a content type
- *       other than {@code application/grpc*} HTTP 415.
+ *       other than {@code application/grpc} or {@code application/grpc+...} HTTP 415. An answer
+ *       given before the client has ended its stream is followed by RST_STREAM NO_ERROR, so that
+ *       the client stops sending the rest.
  * </ul>
  */
 public final class UnaryGrpcServer {
@@ -331,22 +336,38 @@ public final class UnaryGrpcServer {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object accepted) {
       Channel child = (Channel) accepted;
-      child.config().setOption(ChannelOption.TCP_NODELAY, true);
-      child.pipeline().addLast(new Setup());
-      EventLoop loop = loops.get(next++ % loops.size());
-      loop.register(child)
-          .addListener(
-              registered -> {
-                if (!registered.isSuccess()) {
-                  child.unsafe().closeForcibly();
-                }
-              });
+      try {
+        child.config().setOption(ChannelOption.TCP_NODELAY, true);
+        child.pipeline().addLast(new Setup());
+        EventLoop loop = loops.get(next++ % loops.size());
+        loop.register(child)
+            .addListener(
+                registered -> {
+                  if (!registered.isSuccess()) {
+                    child.unsafe().closeForcibly();
+                  }
+                });
+      } catch (RuntimeException e) {
+        LOG.warn("gRPC listener: cannot take a connection: {}", e.toString());
+        child.unsafe().closeForcibly();
+      }
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      // An accept that failed (out of file descriptors, say): the listener stays open.
-      LOG.warn("gRPC listener: {}", cause.toString());
+      // An accept that failed (out of file descriptors, say): the listener stays open, but stops
+      // accepting for a second, as Netty's own server bootstrap does, rather than retrying at once
+      // in a loop that would hold the acceptor thread and flood the log.
+      LOG.warn("gRPC listener: {}; accepting again in 1 s", cause.toString());
+      ctx.channel().config().setAutoRead(false);
+      ctx.channel()
+          .eventLoop()
+          .schedule(
+              () -> {
+                ctx.channel().config().setAutoRead(true);
+              },
+              1,
+              TimeUnit.SECONDS);
     }
   }
 
@@ -357,7 +378,7 @@ public final class UnaryGrpcServer {
       connections.add(channel);
       ContextInternal context = contexts.get(channel.eventLoop());
       if (ssl == null) {
-        channel.pipeline().addLast(new Connection(channel, context).handler);
+        channel.pipeline().addLast(new Connection(channel, context).handler, new Tail());
         return;
       }
       channel.pipeline().addLast(ssl.newHandler(channel.alloc()));
@@ -368,9 +389,9 @@ public final class UnaryGrpcServer {
                 @Override
                 protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
                   if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
-                    ctx.pipeline().addLast(new Connection(channel, context).handler);
+                    ctx.pipeline().addLast(new Connection(channel, context).handler, new Tail());
                   } else {
-                    ctx.close(); // offered only http/1.1 or the like
+                    ctx.close(); // not reached while h2 is the only protocol (and the fallback)
                   }
                 }
 
@@ -381,6 +402,18 @@ public final class UnaryGrpcServer {
                   ctx.close();
                 }
               });
+    }
+  }
+
+  /**
+   * The end of a connection's pipeline: what the codec passes on (an I/O error such as a reset by
+   * the peer, a client killed or restarted) closes the connection, logged at debug only.
+   */
+  private static final class Tail extends io.netty.channel.ChannelInboundHandlerAdapter {
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      LOG.debug("gRPC connection {}: {}", ctx.channel().remoteAddress(), cause.toString());
+      ctx.close();
     }
   }
 
@@ -456,9 +489,9 @@ public final class UnaryGrpcServer {
         boolean endOfStream) {
       this.ctx = ctx;
       Call call = calls.get(streamId);
-      if (call != null) { // the client's trailers
+      if (call != null) { // the client's trailers, after its DATA frames
         if (endOfStream && !call.done) {
-          complete(call, Unpooled.EMPTY_BUFFER);
+          complete(call, call.body != null ? call.body : Unpooled.EMPTY_BUFFER);
         }
         return;
       }
@@ -466,22 +499,32 @@ public final class UnaryGrpcServer {
       calls.put(streamId, call);
       if (!POST.contentEquals(headers.method())) {
         refuse(call, "405", "method " + headers.method() + " (expected: POST)");
+        stopSending(call, endOfStream);
         return;
       }
       CharSequence type = headers.get(CONTENT_TYPE);
-      if (type == null || !AsciiString.regionMatches(type, false, 0, APPLICATION_GRPC, 0, 16)) {
+      if (!isGrpc(type)) {
         refuse(call, "415", "content-type " + type + " (expected: application/grpc)");
+        stopSending(call, endOfStream);
         return;
       }
       Method<?, ?> method = methods.get(String.valueOf(headers.path()));
       if (method == null) {
         answer(call, Status.Code.UNIMPLEMENTED, "unknown method " + headers.path());
+        stopSending(call, endOfStream);
         return;
       }
       call.method = method;
       call.encoding = headers.get(GRPC_ENCODING);
       if (endOfStream) {
         complete(call, Unpooled.EMPTY_BUFFER);
+      }
+    }
+
+    /** After an answer given before the client ended its stream: RST_STREAM NO_ERROR. */
+    private void stopSending(Call call, boolean clientEnded) {
+      if (!clientEnded) {
+        handler.resetStream(ctx, call.id, Http2Error.NO_ERROR.code(), ctx.newPromise());
       }
     }
 
@@ -549,7 +592,8 @@ public final class UnaryGrpcServer {
             declared ? Status.Code.UNIMPLEMENTED : Status.Code.INTERNAL,
             declared
                 ? "grpc-encoding " + call.encoding + " is not supported (expected: identity)"
-                : "a compressed message without grpc-encoding");
+                : "a compressed message without grpc-encoding",
+            true);
         return null;
       }
       if (length != in.readableBytes()) {
@@ -647,6 +691,11 @@ public final class UnaryGrpcServer {
 
     /** Ends the call with a gRPC status, in one HEADERS frame (trailers only). */
     private void answer(Call call, Status.Code code, String message) {
+      answer(call, code, message, false);
+    }
+
+    /** The same, telling the client which message encodings it may use instead. */
+    private void answer(Call call, Status.Code code, String message, boolean encodings) {
       if (call.done) {
         return;
       }
@@ -657,6 +706,9 @@ public final class UnaryGrpcServer {
               .add(CONTENT_TYPE, APPLICATION_GRPC)
               .add(GRPC_STATUS, String.valueOf(code.value()))
               .add(GRPC_MESSAGE, percentEncode(message));
+      if (encodings) {
+        trailers.add(GRPC_ACCEPT_ENCODING, IDENTITY);
+      }
       handler.encoder().writeHeaders(ctx, call.id, trailers, 0, true, ctx.newPromise());
       flushSoon();
     }
@@ -702,6 +754,16 @@ public final class UnaryGrpcServer {
                 });
       }
     }
+  }
+
+  /**
+   * {@code application/grpc}, alone or followed by {@code +} (a codec) or {@code ;} (parameters).
+   */
+  static boolean isGrpc(CharSequence type) {
+    if (type == null || !AsciiString.regionMatches(type, true, 0, APPLICATION_GRPC, 0, 16)) {
+      return false;
+    }
+    return type.length() == 16 || type.charAt(16) == '+' || type.charAt(16) == ';';
   }
 
   /** grpc-message's encoding: bytes outside printable ASCII, and '%', as %XX of their UTF-8. */

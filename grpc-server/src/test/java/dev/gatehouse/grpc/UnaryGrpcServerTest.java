@@ -12,6 +12,28 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.Http2DataFrame;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2ResetFrame;
+import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -253,13 +275,173 @@ class UnaryGrpcServerTest {
   }
 
   @Test
-  void compressedRequestIsUnimplemented() {
+  void compressedRequestIsUnimplementedNamingWhatIsAccepted() {
     serve(1, null);
 
     assertThatThrownBy(() -> stub().withCompression("gzip").shouldRateLimit(request("edge")))
         .isInstanceOfSatisfying(
             StatusRuntimeException.class,
-            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED));
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
+              assertThat(
+                      e.getTrailers()
+                          .get(
+                              io.grpc.Metadata.Key.of(
+                                  "grpc-accept-encoding",
+                                  io.grpc.Metadata.ASCII_STRING_MARSHALLER)))
+                  .isEqualTo("identity");
+            });
+  }
+
+  @Test
+  void requestEndedByTrailersIsReadWhole() throws Exception {
+    serve(1, null);
+    byte[] message = request("with-trailers").toByteArray();
+    ByteBuf body = Unpooled.buffer().writeByte(0).writeInt(message.length).writeBytes(message);
+
+    RawAnswer answer =
+        rawCall(
+            grpcHeaders(PATH, "application/grpc"), body, new DefaultHttp2Headers().add("x", "y"));
+
+    assertThat(answer.headers).containsEntry("grpc-status", "0");
+    assertThat(RateLimitResponse.parseFrom(answer.message).getResponseHeadersToAdd(0).getValue())
+        .isEqualTo("with-trailers");
+  }
+
+  @Test
+  void answerGivenBeforeTheClientEndsItsStreamIsFollowedByANoErrorReset() throws Exception {
+    serve(1, null);
+
+    RawAnswer answer =
+        rawCall(grpcHeaders("/no.such.Service/Method", "application/grpc"), null, null);
+
+    assertThat(answer.headers).containsEntry("grpc-status", "12"); // UNIMPLEMENTED
+    assertThat(answer.reset).isEqualTo(0L); // RST_STREAM NO_ERROR: stop sending
+  }
+
+  @Test
+  void grpcWebAndOtherLookalikeContentTypesAreHttp415() throws Exception {
+    serve(1, null);
+
+    assertThat(post("application/grpc-web", Buffer.buffer("{}"))).containsEntry(":status", "415");
+    assertThat(post("application/grpcx", Buffer.buffer("{}"))).containsEntry(":status", "415");
+    assertThat(UnaryGrpcServer.isGrpc("application/grpc")).isTrue();
+    assertThat(UnaryGrpcServer.isGrpc("application/grpc+proto")).isTrue();
+    assertThat(UnaryGrpcServer.isGrpc("Application/GRPC; charset=utf-8")).isTrue();
+    assertThat(UnaryGrpcServer.isGrpc("application/grpc-web+proto")).isFalse();
+    assertThat(UnaryGrpcServer.isGrpc(null)).isFalse();
+  }
+
+  private static Http2Headers grpcHeaders(String path, String contentType) {
+    return new DefaultHttp2Headers()
+        .method("POST")
+        .scheme("http")
+        .authority("localhost")
+        .path(path)
+        .add("content-type", contentType)
+        .add("te", "trailers");
+  }
+
+  /** What a raw HTTP/2 call got back: its headers and trailers, its message, any reset's code. */
+  private static final class RawAnswer {
+    final Map<String, String> headers = new ConcurrentHashMap<>();
+    volatile byte[] message;
+    volatile Long reset;
+    final CountDownLatch ended = new CountDownLatch(1);
+  }
+
+  /**
+   * One call on a stream of Netty's HTTP/2 client: the headers, then the body (when given) without
+   * ending the stream, then the trailers (when given) ending it. Frames no gRPC library sends.
+   */
+  private RawAnswer rawCall(Http2Headers headers, ByteBuf body, Http2Headers trailers)
+      throws Exception {
+    RawAnswer answer = new RawAnswer();
+    EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    try {
+      Channel connection =
+          new Bootstrap()
+              .group(group)
+              .channel(NioSocketChannel.class)
+              .handler(
+                  new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                      ch.pipeline()
+                          .addLast(
+                              Http2FrameCodecBuilder.forClient().build(),
+                              new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
+                    }
+                  })
+              .connect("127.0.0.1", server.port())
+              .sync()
+              .channel();
+      Channel stream =
+          new Http2StreamChannelBootstrap(connection)
+              .handler(
+                  new ChannelInboundHandlerAdapter() {
+                    private final ByteBuf data = Unpooled.buffer();
+
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object frame) {
+                      if (frame instanceof Http2HeadersFrame h) {
+                        h.headers()
+                            .forEach(
+                                e ->
+                                    answer.headers.put(
+                                        e.getKey().toString(), e.getValue().toString()));
+                        if (h.isEndStream()) {
+                          finish();
+                        }
+                      } else if (frame instanceof Http2DataFrame d) {
+                        data.writeBytes(d.content());
+                        d.release();
+                        if (d.isEndStream()) {
+                          finish();
+                        }
+                      } else if (frame instanceof Http2ResetFrame r) {
+                        answer.reset = r.errorCode();
+                        answer.ended.countDown();
+                      }
+                    }
+
+                    @Override
+                    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+                      if (event instanceof Http2ResetFrame r) { // how the multiplexer passes resets
+                        answer.reset = r.errorCode();
+                      }
+                    }
+
+                    private void finish() {
+                      if (data.readableBytes() >= 5) {
+                        data.skipBytes(5);
+                        answer.message = ByteBufUtil.getBytes(data);
+                      }
+                    }
+                  })
+              .open()
+              .sync()
+              .getNow();
+      stream.write(new DefaultHttp2HeadersFrame(headers, false));
+      if (body != null) {
+        stream.write(new DefaultHttp2DataFrame(body, false));
+      }
+      if (trailers != null) {
+        stream.write(new DefaultHttp2HeadersFrame(trailers, true));
+      }
+      stream.flush();
+      // The stream ends with the answer's trailers, or with a reset after them.
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(5))
+          .until(
+              () ->
+                  answer.headers.containsKey("grpc-status")
+                      && (trailers != null || answer.reset != null));
+      connection.close().sync();
+    } finally {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+    }
+    return answer;
   }
 
   @Test
