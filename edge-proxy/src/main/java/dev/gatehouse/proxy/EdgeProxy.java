@@ -142,12 +142,13 @@ public final class EdgeProxy {
   }
 
   /**
-   * Stops accepting, lets requests in flight finish up to the drain time, then closes everything.
+   * Stops the xDS stream, then stops accepting, lets requests in flight finish up to the drain
+   * time, and closes everything. Runs on the xDS client's context, where updates are applied, once
+   * no update can be applied any more.
    */
   public Future<Void> close() {
-    ads.close();
-    return listeners
-        .close()
+    return ads.close()
+        .compose(v -> listeners.close())
         .compose(v -> admin.close())
         .andThen(
             v -> {

@@ -13,7 +13,6 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.PemKeyCertOptions;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -100,7 +99,8 @@ final class Listeners {
   private final Supplier<ProxySnapshot> snapshot;
   private final EdgeFilters filters;
   private final dev.gatehouse.proxy.observe.ProxyMetrics metrics;
-  private final Map<String, Running> running = new HashMap<>();
+  // Changed on the xDS client's context; read by the admin server's (ready, ports) too.
+  private final Map<String, Running> running = new java.util.concurrent.ConcurrentHashMap<>();
 
   Listeners(
       Vertx vertx,

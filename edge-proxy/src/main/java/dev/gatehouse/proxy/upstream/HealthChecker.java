@@ -32,12 +32,13 @@ final class HealthChecker {
   }
 
   /**
-   * Starts on the caller's context (edge-proxy's: the xDS client's, off the loops that serve
-   * requests), or a new one when called off any, where every probe and its conclusion then run.
+   * Starts on an event-loop context of its own, where every probe and its conclusion then run. Not
+   * the caller's: edge-proxy starts clusters from its xDS client, on Vert.x's acceptor loop, which
+   * accepts the connections of every listener and should carry no other traffic.
    */
   void start() {
-    vertx
-        .getOrCreateContext()
+    ((io.vertx.core.internal.VertxInternal) vertx)
+        .createEventLoopContext()
         .runOnContext(
             v -> {
               if (!stopped) {

@@ -5,6 +5,8 @@ import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.net.SocketAddress;
@@ -29,12 +31,12 @@ import org.slf4j.LoggerFactory;
  * reconnects with jittered exponential backoff, to the next control-plane address, and keeps
  * serving the last good configuration meanwhile.
  *
- * <p>Runs on one Vert.x context of its own, on Vert.x's acceptor loop: a thread that only accepts
+ * <p>Runs on one Vert.x context of its own, on Vert.x's acceptor loop: a thread that accepts
  * connections and serves no request, so that receiving, applying and acknowledging an update never
- * holds up the requests of a serving event loop. {@code onUpdate} is called there after every
- * accepted update. Validating and compiling a response (10,000 routes take a while) runs on a
- * worker thread, one response at a time in the order they came, so that even the acceptor loop is
- * not held up by it.
+ * holds up the requests of a serving event loop (a connection being opened meanwhile waits to be
+ * accepted). {@code onUpdate} is called there after every accepted update. Validating and compiling
+ * a response (10,000 routes take a while) runs on a worker thread, one response at a time in the
+ * order they came, so that even the acceptor loop is not held up by it.
  */
 public final class AdsClient {
   private static final Logger LOG = LoggerFactory.getLogger(AdsClient.class);
@@ -125,15 +127,23 @@ public final class AdsClient {
     return out;
   }
 
-  public void close() {
+  /**
+   * Stops the stream. Completes on this client's context once no update can be applied any more:
+   * one being compiled is dropped.
+   */
+  public Future<Void> close() {
+    Promise<Void> done = ((io.vertx.core.internal.ContextInternal) context).promise();
     context.runOnContext(
         v -> {
           closed = true;
+          pending.clear();
           if (stream != null) {
             stream.cancel();
           }
           grpc.close();
+          done.complete();
         });
+    return done.future();
   }
 
   private void connect() {
@@ -217,6 +227,9 @@ public final class AdsClient {
         .onComplete(
             compiled -> {
               compiling = false;
+              if (closed) {
+                return; // closed while this was compiled: nothing is applied any more
+              }
               if (attempt == generation) {
                 applied(response, compiled.result(), compiled.cause());
               }
