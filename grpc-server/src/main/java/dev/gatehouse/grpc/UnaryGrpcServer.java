@@ -328,7 +328,8 @@ public final class UnaryGrpcServer {
 
   /**
    * Takes each accepted connection to one of the chosen event loops, in turn (Netty's server
-   * bootstrap can only spread them over a whole group).
+   * bootstrap can only spread them over a whole group), or, for a connection this process opened
+   * itself, to the loop that opened it ({@link LocalCallers}).
    */
   private final class Acceptor extends ChannelInboundHandlerAdapter {
     private int next; // only touched on the acceptor's loop
@@ -339,7 +340,12 @@ public final class UnaryGrpcServer {
       try {
         child.config().setOption(ChannelOption.TCP_NODELAY, true);
         child.pipeline().addLast(new Setup());
-        EventLoop loop = loops.get(next++ % loops.size());
+        // A connection of this process's own (edge-proxy in gatehouse run) stays on its caller's
+        // loop; any other goes to the chosen loops in turn.
+        EventLoop loop = LocalCallers.loopOf(child.remoteAddress());
+        if (loop == null || !loops.contains(loop)) {
+          loop = loops.get(next++ % loops.size());
+        }
         loop.register(child)
             .addListener(
                 registered -> {

@@ -332,6 +332,25 @@ class UnaryGrpcServerTest {
     assertThat(UnaryGrpcServer.isGrpc(null)).isFalse();
   }
 
+  @Test
+  void connectionThisProcessOpenedIsServedOnTheLoopThatOpenedIt() throws Exception {
+    serve(4, null); // all four of the Vert.x instance's loops
+    io.netty.channel.EventLoop caller =
+        ((io.vertx.core.internal.VertxInternal) vertx).nettyEventLoopGroup().next();
+    String callerThread = caller.submit(() -> Thread.currentThread().getName()).get();
+    byte[] message = request("local").toByteArray();
+
+    // Three connections from one loop: taken in turn, at most one would land on that loop.
+    for (int i = 0; i < 3; i++) {
+      ByteBuf body = Unpooled.buffer().writeByte(0).writeInt(message.length).writeBytes(message);
+      RawAnswer answer =
+          rawCall(caller, grpcHeaders(PATH, "application/grpc"), body, new DefaultHttp2Headers());
+      assertThat(answer.headers).containsEntry("grpc-status", "0");
+    }
+
+    assertThat(handlerThreads.keySet()).containsExactly(callerThread);
+  }
+
   private static Http2Headers grpcHeaders(String path, String contentType) {
     return new DefaultHttp2Headers()
         .method("POST")
@@ -356,12 +375,23 @@ class UnaryGrpcServerTest {
    */
   private RawAnswer rawCall(Http2Headers headers, ByteBuf body, Http2Headers trailers)
       throws Exception {
+    return rawCall(null, headers, body, trailers);
+  }
+
+  /**
+   * The same from {@code loop} (a Vert.x event loop) when given, on a socket bound first and
+   * recorded in {@link LocalCallers}, as edge-proxy does with a loopback service.
+   */
+  private RawAnswer rawCall(
+      io.netty.channel.EventLoop loop, Http2Headers headers, ByteBuf body, Http2Headers trailers)
+      throws Exception {
     RawAnswer answer = new RawAnswer();
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    java.net.InetSocketAddress local = null;
     try {
-      Channel connection =
+      Bootstrap bootstrap =
           new Bootstrap()
-              .group(group)
+              .group(loop != null ? loop : group)
               .channel(NioSocketChannel.class)
               .handler(
                   new ChannelInitializer<Channel>() {
@@ -372,10 +402,16 @@ class UnaryGrpcServerTest {
                               Http2FrameCodecBuilder.forClient().build(),
                               new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
                     }
-                  })
-              .connect("127.0.0.1", server.port())
-              .sync()
-              .channel();
+                  });
+      Channel connection;
+      if (loop == null) {
+        connection = bootstrap.connect("127.0.0.1", server.port()).sync().channel();
+      } else {
+        connection = bootstrap.bind("127.0.0.1", 0).sync().channel();
+        local = (java.net.InetSocketAddress) connection.localAddress();
+        LocalCallers.register(local, loop);
+        connection.connect(new java.net.InetSocketAddress("127.0.0.1", server.port())).sync();
+      }
       Channel stream =
           new Http2StreamChannelBootstrap(connection)
               .handler(
@@ -439,6 +475,9 @@ class UnaryGrpcServerTest {
                       && (trailers != null || answer.reset != null));
       connection.close().sync();
     } finally {
+      if (local != null) {
+        LocalCallers.forget(local);
+      }
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
     }
     return answer;

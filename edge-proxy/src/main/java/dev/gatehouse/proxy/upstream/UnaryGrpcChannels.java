@@ -2,6 +2,7 @@ package dev.gatehouse.proxy.upstream;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
+import dev.gatehouse.grpc.LocalCallers;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
@@ -11,6 +12,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http2.DefaultHttp2Connection;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
@@ -24,6 +26,7 @@ import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.util.AsciiString;
+import io.netty.util.NetUtil;
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.Future;
@@ -31,6 +34,8 @@ import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.PromiseInternal;
 import io.vertx.core.internal.VertxInternal;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -132,6 +137,26 @@ final class UnaryGrpcChannels implements AutoCloseable {
     return promise.future();
   }
 
+  /**
+   * The address of {@code host} when it is a loopback one (a literal, or {@code localhost}), else
+   * null; no name is looked up.
+   */
+  static InetAddress loopback(String host) {
+    if (host.equalsIgnoreCase("localhost")) {
+      return InetAddress.getLoopbackAddress();
+    }
+    byte[] literal = NetUtil.createByteArrayFromIpAddressString(host);
+    if (literal == null) {
+      return null;
+    }
+    try {
+      InetAddress address = InetAddress.getByAddress(literal);
+      return address.isLoopbackAddress() ? address : null;
+    } catch (java.net.UnknownHostException e) {
+      return null;
+    }
+  }
+
   /** Connections open now (for tests). */
   int connections() {
     return connections.size();
@@ -214,7 +239,7 @@ final class UnaryGrpcChannels implements AutoCloseable {
     }
 
     void connect() {
-      ChannelFuture connecting =
+      Bootstrap bootstrap =
           new Bootstrap()
               .group(key.loop())
               .channelFactory(vertx.transport().channelFactory(false))
@@ -226,14 +251,49 @@ final class UnaryGrpcChannels implements AutoCloseable {
                     protected void initChannel(Channel ch) {
                       ch.pipeline().addLast(handler);
                     }
-                  })
-              .connect(key.host(), key.port());
+                  });
+      InetAddress loopback = loopback(key.host());
+      ChannelFuture connecting;
+      if (loopback == null) {
+        connecting = bootstrap.connect(key.host(), key.port());
+      } else {
+        // A loopback service may be in this very process (gatehouse run): the socket is bound
+        // first, and its address recorded with this loop before connecting, so that the server
+        // takes it on this loop and a call never crosses threads (LocalCallers).
+        ChannelFuture bound = bootstrap.bind(new InetSocketAddress(loopback, 0));
+        Channel opened = bound.channel();
+        ChannelPromise connected = opened.newPromise();
+        bound.addListener(
+            (ChannelFutureListener)
+                done -> {
+                  if (!done.isSuccess()) {
+                    connected.tryFailure(done.cause());
+                    return;
+                  }
+                  InetSocketAddress local = (InetSocketAddress) opened.localAddress();
+                  LocalCallers.register(local, key.loop());
+                  opened.closeFuture().addListener(closed -> LocalCallers.forget(local));
+                  opened
+                      .connect(new InetSocketAddress(loopback, key.port()))
+                      .addListener(
+                          (ChannelFutureListener)
+                              result -> {
+                                if (result.isSuccess()) {
+                                  connected.trySuccess();
+                                } else {
+                                  connected.tryFailure(result.cause());
+                                }
+                              });
+                });
+        connecting = connected;
+      }
       channel = connecting.channel();
       connecting.addListener(
           (ChannelFutureListener)
               done -> {
                 if (!done.isSuccess()) {
                   retire("cannot connect to " + authority + ": " + done.cause().getMessage());
+                  channel.close();
                 }
               });
       channel.closeFuture().addListener(closed -> retire("the connection closed"));

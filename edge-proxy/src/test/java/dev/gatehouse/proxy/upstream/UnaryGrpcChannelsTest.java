@@ -122,6 +122,74 @@ class UnaryGrpcChannelsTest {
     assertThat(call("acme", 3, 1000).getStatuses(0).getLimitRemaining()).isEqualTo(3);
   }
 
+  /**
+   * With the service in this process (gatehouse run), each loop's connection is served on that
+   * loop: a call never wakes the other thread.
+   */
+  @Test
+  void aServiceInThisProcessAnswersOnTheCallingLoop() throws Exception {
+    dev.gatehouse.grpc.UnaryGrpcServer local =
+        dev.gatehouse.grpc.UnaryGrpcServer.listen(
+                vertx,
+                new dev.gatehouse.grpc.UnaryGrpcServer.Options("127.0.0.1", 0, 2, null),
+                List.of(
+                    dev.gatehouse.grpc.UnaryGrpcServer.method(
+                        io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc
+                            .getShouldRateLimitMethod(),
+                        request ->
+                            Future.succeededFuture(
+                                RateLimitResponse.newBuilder()
+                                    .addResponseHeadersToAdd(
+                                        io.envoyproxy.envoy.config.core.v3.HeaderValue.newBuilder()
+                                            .setKey("thread")
+                                            .setValue(Thread.currentThread().getName()))
+                                    .build()))))
+            .await(10, TimeUnit.SECONDS);
+    try {
+      for (io.netty.util.concurrent.EventExecutor executor :
+          ((VertxInternal) vertx).nettyEventLoopGroup()) {
+        io.netty.channel.EventLoop eventLoop = (io.netty.channel.EventLoop) executor;
+        Context caller = ((VertxInternal) vertx).contextBuilder().withEventLoop(eventLoop).build();
+        // Two connections per loop (one per host name): taken in turn, two of the four would
+        // cross loops whatever the order.
+        for (String host : List.of("127.0.0.1", "localhost")) {
+          Promise<String> served = Promise.promise();
+          caller.runOnContext(
+              v ->
+                  channels
+                      .call(
+                          (ContextInternal) Vertx.currentContext(),
+                          new Endpoint(host, local.port(), 1),
+                          METHOD,
+                          RateLimitRequest.newBuilder().setDomain("local").build(),
+                          1000)
+                      .map(
+                          answer ->
+                              Thread.currentThread().getName()
+                                  + " called, "
+                                  + answer.getResponseHeadersToAdd(0).getValue()
+                                  + " answered")
+                      .onComplete(served));
+          String outcome = served.future().await(5, TimeUnit.SECONDS);
+          String thread = outcome.substring(0, outcome.indexOf(" called"));
+          assertThat(outcome).isEqualTo(thread + " called, " + thread + " answered");
+        }
+      }
+    } finally {
+      local.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void onlyLoopbackAddressesAreTakenForLoopback() {
+    assertThat(UnaryGrpcChannels.loopback("127.0.0.1")).isNotNull();
+    assertThat(UnaryGrpcChannels.loopback("127.0.0.2")).isNotNull();
+    assertThat(UnaryGrpcChannels.loopback("::1")).isNotNull();
+    assertThat(UnaryGrpcChannels.loopback("localhost")).isNotNull();
+    assertThat(UnaryGrpcChannels.loopback("10.0.0.1")).isNull();
+    assertThat(UnaryGrpcChannels.loopback("ratelimit.example")).isNull();
+  }
+
   /** A gRPC server taking 4 streams at once, answering per the request's domain. */
   private HttpServer startServer(int port) {
     GrpcServer grpc = GrpcServer.server(vertx);
