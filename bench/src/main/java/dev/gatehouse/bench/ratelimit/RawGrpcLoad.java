@@ -54,12 +54,16 @@ final class RawGrpcLoad implements LoadGenerator {
 
   private final Selector selector;
   private final Connection[] connections;
+  // The first call's header block on a connection adds its headers to HPACK's dynamic table; every
+  // later call's refers to them by index, as Envoy's and grpc-java's encoders do.
+  private final byte[] firstHeaderBlock;
   private final byte[] headerBlock;
   private final byte[][] bodies;
   private final int largestBody;
 
   RawGrpcLoad(int port, int connectionCount, List<RateLimitRequest> requests) throws IOException {
-    this.headerBlock = headerBlock("127.0.0.1:" + port);
+    this.firstHeaderBlock = firstHeaderBlock("127.0.0.1:" + port);
+    this.headerBlock = INDEXED_HEADER_BLOCK;
     this.bodies = new byte[requests.size()][];
     for (int i = 0; i < bodies.length; i++) {
       byte[] message = requests.get(i).toByteArray();
@@ -294,17 +298,18 @@ final class RawGrpcLoad implements LoadGenerator {
       startedAt[slot] = scheduled;
       answer[slot] = 0;
       open++;
-      if (out.remaining() < 18 + headerBlock.length + body.length) {
+      byte[] headers = stream == 1 ? firstHeaderBlock : headerBlock;
+      if (out.remaining() < 18 + headers.length + body.length) {
         flush();
-        if (out.remaining() < 18 + headerBlock.length + body.length) {
+        if (out.remaining() < 18 + headers.length + body.length) {
           ByteBuffer bigger = ByteBuffer.allocateDirect(out.capacity() * 2);
           out.flip();
           bigger.put(out);
           out = bigger;
         }
       }
-      frame(headerBlock.length, HEADERS, END_HEADERS, stream);
-      out.put(headerBlock);
+      frame(headers.length, HEADERS, END_HEADERS, stream);
+      out.put(headers);
       frame(body.length, DATA, END_STREAM, stream);
       out.put(body);
       sendWindow -= body.length;
@@ -476,25 +481,42 @@ final class RawGrpcLoad implements LoadGenerator {
   }
 
   /**
-   * The request's header block in HPACK without the dynamic table or Huffman coding, so that every
-   * call sends the same bytes: :method POST and :scheme http from the static table, the rest as
-   * literals.
+   * The first call's header block in HPACK, without Huffman coding: :method POST and :scheme http
+   * from the static table, the rest as literals with incremental indexing, which puts them in the
+   * connection's dynamic table in this order: :path, :authority, content-type, te.
+   *
+   * <p>Until 2026-11-28 every call sent this block as literals without indexing, which made the
+   * server's HPACK decoder allocate a byte array per header per call (close to half of the bytes
+   * the service allocated, by JFR's allocation samples); real clients index them.
    */
-  private static byte[] headerBlock(String authority) {
+  private static byte[] firstHeaderBlock(String authority) {
     ByteArrayOutputStream block = new ByteArrayOutputStream();
     block.write(0x83); // :method: POST
     block.write(0x86); // :scheme: http
     literal(
         block,
-        new byte[] {0x04},
+        new byte[] {0x44}, // :path (static 4), indexed
         "/" + RateLimitServiceGrpc.getShouldRateLimitMethod().getFullMethodName());
-    literal(block, new byte[] {0x01}, authority); // :authority
-    literal(block, new byte[] {0x0f, 0x10}, "application/grpc"); // content-type (static 31)
-    block.write(0x00); // a new name, not indexed
+    literal(block, new byte[] {0x41}, authority); // :authority (static 1), indexed
+    literal(block, new byte[] {0x5f}, "application/grpc"); // content-type (static 31), indexed
+    block.write(0x40); // a new name, indexed
     string(block, "te");
     string(block, "trailers");
     return block.toByteArray();
   }
+
+  /**
+   * Every later call's block: the two static entries, then the four dynamic ones, newest first at
+   * index 62: te 62, content-type 63, :authority 64, :path 65.
+   */
+  private static final byte[] INDEXED_HEADER_BLOCK = {
+    (byte) 0x83,
+    (byte) 0x86,
+    (byte) (0x80 | 65),
+    (byte) (0x80 | 64),
+    (byte) (0x80 | 63),
+    (byte) (0x80 | 62)
+  };
 
   private static void literal(ByteArrayOutputStream block, byte[] nameIndex, String value) {
     block.writeBytes(nameIndex);
