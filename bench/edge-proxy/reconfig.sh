@@ -102,8 +102,10 @@ for _ in $(seq 1 1500); do grep -q -E '^(NOT )?READY' "$work/edge.log" 2>/dev/nu
 grep -q '^READY' "$work/edge.log" || { echo "edge-proxy did not start:"; cat "$work/edge.log"; exit 1; }
 
 load() { # url rate
+  python3 bench/lib/kthreads.py snapshot "$work/kthreads.json"
   java ${LOAD_JAVA_OPTS:-} -Dload.raw="$work/raw.txt" -Dlogback.configurationFile=bench/edge-proxy/logback.xml -cp "$classes:$(cat "$classpath_file")" dev.gatehouse.bench.proxy.FixedRateLoad "$1" "$2" "$seconds" 10 >"$work/load.txt" 2>"$work/load.err"
   grep SUMMARY "$work/load.txt"
+  echo "                $(python3 bench/lib/kthreads.py report "$work/kthreads.json" "this run")"
 }
 
 canary() { # port

@@ -65,11 +65,15 @@ echo "redis-benchmark INCR:                 ${incr} ops/s"
 echo "redis-benchmark EVALSHA ratelimit.lua: ${evalsha} ops/s (one limit per call)"
 redis-cli -p "$port" flushall >/dev/null
 
+python3 bench/lib/kthreads.py snapshot "$workdir/kthreads.json"
 out=$(timeout 300 "${jvm_pin[@]}" java -Xms512m -Xmx512m -XX:+UseParallelGC ${JAVA_OPTS:-} -Dbench.client="$client" \
   -Dlogback.configurationFile=bench/ratelimit/logback.xml \
   -cp "$classes:$(cat "$classpath_file")" \
   dev.gatehouse.bench.ratelimit.RateLimitBench "$port" "$seconds" "$concurrency" "$rate" "$budget")
 echo "$out" | grep -v '^RESULT'
+# On these VMs a kernel thread (kdamond.0) holds a core for 7-47 ms about every 0.5 s, which the
+# open loop's tail shows as groups of late calls (bench/README.md); how much it took this time:
+python3 bench/lib/kthreads.py report "$workdir/kthreads.json" "the service's run (warm-up included)"
 result=$(echo "$out" | grep '^RESULT')
 decisions=$(echo "$result" | sed -E 's/.*decisions_per_s=([0-9.]+).*/\1/')
 p99=$(echo "$result" | sed -E 's/.*fixed_rate_p99_ms=([0-9.]+).*/\1/')
